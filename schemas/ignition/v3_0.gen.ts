@@ -1,0 +1,159 @@
+// GENERATED from schemas/ignition/v3_0.json by `npm run generate`; do not edit.
+// Ignition config spec 3.0.0: types and known keys only; semantic rules live in src/config/rules.
+// Interface names are upstream Go type names; null marks fields that are pointers in Go.
+
+/**
+ * Ignition config spec 3.0.0: types and known keys only; semantic rules live in src/config/rules.
+ */
+export interface Config {
+  ignition?: Ignition;
+  passwd?: Passwd;
+  storage?: Storage;
+  systemd?: Systemd;
+}
+export interface Ignition {
+  config?: IgnitionConfig;
+  security?: Security;
+  timeouts?: Timeouts;
+  version?: string;
+}
+export interface IgnitionConfig {
+  merge?: ConfigReference[];
+  replace?: ConfigReference;
+}
+export interface ConfigReference {
+  source?: string | null;
+  verification?: Verification;
+}
+export interface Verification {
+  hash?: string | null;
+}
+export interface Security {
+  tls?: TLS;
+}
+export interface TLS {
+  certificateAuthorities?: CaReference[];
+}
+export interface CaReference {
+  source?: string;
+  verification?: Verification;
+}
+export interface Timeouts {
+  httpResponseHeaders?: number | null;
+  httpTotal?: number | null;
+}
+export interface Passwd {
+  groups?: PasswdGroup[];
+  users?: PasswdUser[];
+}
+export interface PasswdGroup {
+  gid?: number | null;
+  name?: string;
+  passwordHash?: string | null;
+  system?: boolean | null;
+}
+export interface PasswdUser {
+  gecos?: string | null;
+  groups?: string[];
+  homeDir?: string | null;
+  name?: string;
+  noCreateHome?: boolean | null;
+  noLogInit?: boolean | null;
+  noUserGroup?: boolean | null;
+  passwordHash?: string | null;
+  primaryGroup?: string | null;
+  sshAuthorizedKeys?: string[];
+  shell?: string | null;
+  system?: boolean | null;
+  uid?: number | null;
+}
+export interface Storage {
+  directories?: Directory[];
+  disks?: Disk[];
+  files?: File[];
+  filesystems?: Filesystem[];
+  links?: Link[];
+  raid?: Raid[];
+}
+export interface Directory {
+  group?: NodeGroup;
+  overwrite?: boolean | null;
+  path?: string;
+  user?: NodeUser;
+  mode?: number | null;
+}
+export interface NodeGroup {
+  id?: number | null;
+  name?: string | null;
+}
+export interface NodeUser {
+  id?: number | null;
+  name?: string | null;
+}
+export interface Disk {
+  device?: string;
+  partitions?: Partition[];
+  wipeTable?: boolean | null;
+}
+export interface Partition {
+  guid?: string | null;
+  label?: string | null;
+  number?: number;
+  shouldExist?: boolean | null;
+  sizeMiB?: number | null;
+  startMiB?: number | null;
+  typeGuid?: string | null;
+  wipePartitionEntry?: boolean | null;
+}
+export interface File {
+  group?: NodeGroup;
+  overwrite?: boolean | null;
+  path?: string;
+  user?: NodeUser;
+  append?: FileContents[];
+  contents?: FileContents;
+  mode?: number | null;
+}
+export interface FileContents {
+  compression?: string | null;
+  source?: string | null;
+  verification?: Verification;
+}
+export interface Filesystem {
+  device?: string;
+  format?: string | null;
+  label?: string | null;
+  options?: string[];
+  path?: string | null;
+  uuid?: string | null;
+  wipeFilesystem?: boolean | null;
+}
+export interface Link {
+  group?: NodeGroup;
+  overwrite?: boolean | null;
+  path?: string;
+  user?: NodeUser;
+  hard?: boolean | null;
+  target?: string;
+}
+export interface Raid {
+  devices?: string[];
+  level?: string;
+  name?: string;
+  options?: string[];
+  spares?: number | null;
+}
+export interface Systemd {
+  units?: Unit[];
+}
+export interface Unit {
+  contents?: string | null;
+  dropins?: Dropin[];
+  enabled?: boolean | null;
+  mask?: boolean | null;
+  name?: string;
+}
+export interface Dropin {
+  contents?: string | null;
+  name?: string;
+}

@@ -1,0 +1,29 @@
+// What a CLI module is handed instead of touching process globals, so tests can run it in-process.
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Go's os.Open error text for the common cases, which upstream's CLIs print verbatim. */
+export function describeOpenError(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file or directory'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : ((error as Error).message ?? String(error));
+  return `open ${file}: ${reason}`;
+}
+
+export const VERSION = '0.1.0';

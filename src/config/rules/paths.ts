@@ -1,0 +1,37 @@
+// Absolute-path checks shared by nodes, devices and mount points, with Go's path.Clean and
+// path.Join semantics: upstream compares a path with its cleaned form, so ours must clean alike.
+
+export type PathCode = 'PATH_EMPTY' | 'PATH_NOT_ABSOLUTE' | 'PATH_NOT_SIMPLIFIED';
+
+/** Go's path.Clean: lexical simplification of a slash-separated path. */
+export function cleanPath(p: string): string {
+  if (p === '') return '.';
+  const rooted = p.startsWith('/');
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+      continue;
+    }
+    out.push(part);
+  }
+  const joined = out.join('/');
+  if (rooted) return `/${joined}`;
+  return joined === '' ? '.' : joined;
+}
+
+/** Go's path.Join: joins the non-empty elements and cleans the result. */
+export function joinPath(...elements: string[]): string {
+  const nonEmpty = elements.filter((e) => e !== '');
+  return nonEmpty.length === 0 ? '' : cleanPath(nonEmpty.join('/'));
+}
+
+/** Upstream's validatePath: empty, then relative, then not in cleaned form. */
+export function pathProblem(p: string): PathCode | undefined {
+  if (p === '') return 'PATH_EMPTY';
+  if (!p.startsWith('/')) return 'PATH_NOT_ABSOLUTE';
+  if (cleanPath(p) !== p) return 'PATH_NOT_SIMPLIFIED';
+  return undefined;
+}

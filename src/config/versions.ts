@@ -1,0 +1,41 @@
+// The table of Ignition spec versions Kindling accepts, oldest first. Everything that differs
+// between versions is looked up here or keyed by these strings; nothing registers itself.
+
+export const SPEC_VERSIONS = [
+  '3.0.0',
+  '3.1.0',
+  '3.2.0',
+  '3.3.0',
+  '3.4.0',
+  '3.5.0',
+  '3.6.0',
+  '3.7.0-experimental',
+] as const;
+
+export type SpecVersion = (typeof SPEC_VERSIONS)[number];
+
+/** The version every config is translated to internally (and written to the cache). */
+export const LATEST_VERSION: SpecVersion = '3.7.0-experimental';
+
+/** The newest stable version, which upstream advertises in its HTTP Accept header. */
+export const LATEST_STABLE_VERSION: SpecVersion = '3.6.0';
+
+export function isSpecVersion(value: unknown): value is SpecVersion {
+  return typeof value === 'string' && (SPEC_VERSIONS as readonly string[]).includes(value);
+}
+
+/** Negative when a is older than b, zero when equal, positive when newer. */
+export function compareVersions(a: SpecVersion, b: SpecVersion): number {
+  return SPEC_VERSIONS.indexOf(a) - SPEC_VERSIONS.indexOf(b);
+}
+
+export function atLeast(version: SpecVersion, minimum: SpecVersion): boolean {
+  return compareVersions(version, minimum) >= 0;
+}
+
+/** Semantic-version syntax as upstream's parser accepts it (major.minor.patch[-pre][+build]). */
+export function isSemver(value: string): boolean {
+  return /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/.test(
+    value,
+  );
+}

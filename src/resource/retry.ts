@@ -1,0 +1,39 @@
+// Ignition's retry loop: wait 200 ms after the first failed attempt, doubling up to 5 s, until the
+// total deadline (0 = forever); then TIMEOUT. The clock and sleep come from the context.
+import type { ConfigPath } from '../report.ts';
+import type { FetchContext } from './context.ts';
+import { fetchError } from './errors.ts';
+
+export const firstBackoffMs = 200;
+export const maxBackoffMs = 5_000;
+
+/** What one attempt tells the loop: a value, or a retryable failure (non-retryable ones throw). */
+export type Attempt<T> = { ok: true; value: T } | { ok: false; cause: unknown };
+
+/** The waits between attempts: 200, 400, 800, ... capped at 5000 ms. */
+export function backoff(attempt: number): number {
+  return Math.min(firstBackoffMs * 2 ** Math.min(attempt - 1, 10), maxBackoffMs);
+}
+
+export async function withRetries<T>(
+  ctx: FetchContext,
+  path: ConfigPath,
+  source: string,
+  attempt: (n: number, headersTimeoutMs: number) => Promise<Attempt<T>>,
+  totalMs: number = ctx.timeouts.totalMs,
+): Promise<T> {
+  const deadline = totalMs > 0 ? ctx.now() + totalMs : Infinity;
+  let lastCause: unknown;
+  for (let n = 1; ; n++) {
+    const remaining = deadline - ctx.now();
+    if (remaining <= 0) throw fetchError('TIMEOUT', path, source, lastCause);
+    const perAttempt = ctx.timeouts.responseHeadersMs > 0 ? ctx.timeouts.responseHeadersMs : Infinity;
+    const headersTimeout = Math.min(perAttempt, remaining);
+    const result = await attempt(n, Number.isFinite(headersTimeout) ? Math.max(1, Math.ceil(headersTimeout)) : 0);
+    if (result.ok) return result.value;
+    lastCause = result.cause;
+    const wait = backoff(n);
+    if (ctx.now() + wait >= deadline) throw fetchError('TIMEOUT', path, source, lastCause);
+    await ctx.sleep(wait);
+  }
+}

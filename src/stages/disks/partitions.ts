@@ -1,0 +1,98 @@
+// Partitioning one disk with sgdisk: refuse active disks, wipe the table if asked, resolve the
+// plan with a dry run, commit it in one sgdisk call, then make the kernel see the result (partx)
+// and check that it does.
+import { entry, type ConfigPath } from '../../report.ts';
+import { parseSgdiskInfo, sgdiskArgs, type SgdiskOp } from '../../system/sgdisk.ts';
+import {
+  activeBlockDevices,
+  isBlockDevice,
+  kernelName,
+  kernelPartition,
+  kernelPartitionNumbers,
+  logicalSectorSize,
+  partitionsOf,
+  syncPartitions,
+  type DeviceContext,
+} from '../../system/devices.ts';
+import { readPartitionTable } from './partition-table.ts';
+import { applyDryRun, planDryRun, planPartitions, resolvePartitions, type ResolvedPartition } from './partition-plan.ts';
+import { isTrue, type DiskSpec } from './spec.ts';
+import { step } from './step.ts';
+
+export async function partitionDisk(ctx: DeviceContext, disk: DiskSpec, node: string, diskPath: ConfigPath): Promise<void> {
+  const active = activeBlockDevices();
+  if (active.has(kernelName(node))) throw entry('error', 'DISK_ACTIVE', diskPath, disk.device);
+  const activeParts = new Set([...partitionsOf(node)].filter(([, name]) => active.has(name)).map(([n]) => n));
+
+  if (isTrue(disk.wipeTable)) {
+    if (activeParts.size > 0) throw entry('error', 'DISK_WIPE_ACTIVE', diskPath, disk.device);
+    await step(ctx.log, 'wiping partition table', disk.device, diskPath, async () => {
+      const args = sgdiskArgs(node, [{ kind: 'zap' }]);
+      // A corrupted table makes the first --zap-all exit 2 after fixing what it can.
+      const first = await ctx.exec(ctx.tools.sgdisk, args, { reject: false, path: diskPath });
+      if (first.exitCode !== 0) await ctx.exec(ctx.tools.sgdisk, args, { path: diskPath });
+      await syncPartitions(ctx, node, [], kernelPartitionNumbers(node));
+    });
+  }
+
+  const specs = disk.partitions ?? [];
+  if (specs.length === 0) return;
+
+  await step(ctx.log, 'partitioning', disk.device, diskPath, async () => {
+    const table = await readPartitionTable(node, logicalSectorSize(node));
+    const dry = planDryRun(resolvePartitions(specs, table.partitions, table.sectorSize), table.partitions);
+    const pretend = await runSgdisk(ctx, node, dry.ops, true, dry.partitions, diskPath);
+    const resolved = applyDryRun(dry.partitions, dry.inspect, parseSgdiskInfo(pretend));
+    const plan = planPartitions(resolved, table.partitions, diskPath);
+    for (const note of plan.notes) ctx.log.info(note);
+    if (plan.ops.length === 0) return;
+
+    for (const n of [...plan.deleted, ...plan.created.map((p) => p.number)]) {
+      if (activeParts.has(n)) throw entry('error', 'PARTITION_ACTIVE', pathOf(resolved, n, diskPath), n, disk.device);
+    }
+    await runSgdisk(ctx, node, plan.ops, false, resolved, diskPath);
+    if (!isBlockDevice(node)) return;
+
+    const created = plan.created.map((p) => p.number);
+    await syncPartitions(ctx, node, created, plan.deleted);
+    const after = await readPartitionTable(node, table.sectorSize);
+    const scale = after.sectorSize / 512;
+    for (const n of created) {
+      const written = after.partitions.find((p) => p.number === n);
+      const seen = kernelPartition(node, n);
+      if (written === undefined || seen === undefined || seen.start !== written.startSector * scale || seen.size !== written.sizeSectors * scale) {
+        throw entry('error', 'PARTITION_KERNEL_MISMATCH', pathOf(resolved, n, diskPath), n, disk.device);
+      }
+    }
+    for (const n of plan.deleted.filter((d) => !created.includes(d))) {
+      if (kernelPartition(node, n) !== undefined) throw entry('error', 'PARTITION_KERNEL_MISMATCH', pathOf(resolved, n, diskPath), n, disk.device);
+    }
+  });
+}
+
+function pathOf(partitions: readonly ResolvedPartition[], number: number, diskPath: ConfigPath): ConfigPath {
+  const part = partitions.find((p) => p.number === number);
+  return part === undefined ? diskPath : [...diskPath, 'partitions', part.index];
+}
+
+/**
+ * Runs sgdisk; when it fails and names a partition ("Could not create partition 3 ..."), the
+ * error points at that partition's config entry rather than the whole disk.
+ */
+async function runSgdisk(
+  ctx: DeviceContext,
+  node: string,
+  ops: readonly SgdiskOp[],
+  pretend: boolean,
+  partitions: readonly ResolvedPartition[],
+  diskPath: ConfigPath,
+): Promise<string> {
+  const result = await ctx.exec(ctx.tools.sgdisk, sgdiskArgs(node, ops, pretend), { reject: false, path: diskPath });
+  if (result.exitCode === 0) return result.stdout;
+  const output = `${result.stdout}\n${result.stderr}`;
+  const named = /partition #?(\d+)/i.exec(output);
+  const path = named === null ? diskPath : pathOf(partitions, Number(named[1]), diskPath);
+  const detail = output.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(-3).join('; ');
+  const error = entry('error', 'DISKS_STEP_FAILED', path, pretend ? 'sgdisk dry run' : 'sgdisk', `exit status ${result.exitCode}: ${detail}`);
+  throw Object.assign(error, { cause: { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr } });
+}

@@ -1,0 +1,53 @@
+// The files stage (ignition-spec.md §10.5) in upstream's order: groups, users and SSH keys; files,
+// directories and links; systemd units and presets; the result file; the SELinux relabel. A run
+// killed anywhere and started again resumes from its journal and ends in the same tree.
+
+import { unlink } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { resolveInRoot } from '../../system/path.ts';
+import type { Config, Stage } from '../context.ts';
+import { mkdirParents, sweepTemps } from './atomic-write.ts';
+import type { FilesRun } from './files-run.ts';
+import { JOURNAL_PATH, openJournal } from './journal.ts';
+import { createNodes } from './nodes.ts';
+import { ensureGroups, ensureUsers } from './passwd.ts';
+import { readPreviousResult, writeResultFile } from './result-file.ts';
+import { relabel } from './relabel.ts';
+import { createUnits } from './units.ts';
+
+/** Lock files the shadow tools leave behind when killed; a resumed run would wait on them forever. */
+const SHADOW_LOCKS = ['passwd', 'group', 'shadow', 'gshadow', 'subuid', 'subgid'].map((name) => `/etc/${name}.lock`);
+
+async function cleanUpAfterKill(r: FilesRun, config: Config): Promise<void> {
+  for (const lock of SHADOW_LOCKS) await unlink(await resolveInRoot(r.root, lock)).catch(() => undefined);
+  const dirs = new Set<string>(['/etc']);
+  const storage = config.storage;
+  for (const node of [...(storage?.files ?? []), ...(storage?.directories ?? []), ...(storage?.links ?? [])]) {
+    dirs.add(dirname(node.path));
+  }
+  for (const dir of dirs) await sweepTemps(await resolveInRoot(r.root, dir, { followLast: true }));
+}
+
+export const filesStage: Stage = async (config, ctx) => {
+  const root = resolve(ctx.root);
+  const journalHost = await resolveInRoot(root, JOURNAL_PATH);
+  await mkdirParents(root, dirname(journalHost));
+  const journal = await openJournal(journalHost);
+  const r: FilesRun = { ctx, root, journal, created: [] };
+  let previous: string | null;
+  if (journal.start !== undefined) {
+    ctx.log.info('resuming an interrupted files stage');
+    previous = journal.start.previousResult;
+    await cleanUpAfterKill(r, config);
+  } else {
+    previous = await readPreviousResult(root);
+    await journal.add({ kind: 'start', previousResult: previous });
+  }
+  await ensureGroups(r, config.passwd?.groups ?? []);
+  await ensureUsers(r, config.passwd?.users ?? []);
+  await createNodes(r, config.storage);
+  await createUnits(r, config.systemd?.units ?? []);
+  await writeResultFile(r, previous);
+  await relabel(r);
+  await journal.finish();
+};

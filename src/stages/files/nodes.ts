@@ -1,0 +1,176 @@
+// storage.files, .directories and .links: each path resolved inside the root, entries processed
+// shallowest first with hard links last, and every node made through atomic-write. A file's content
+// is journalled before it becomes visible, so a resumed run recognises its own work.
+
+import { link, mkdir, chmod, readlink, rm, symlink } from 'node:fs/promises';
+import { dirname, posix } from 'node:path';
+import { ProvisionError, type ConfigPath } from '../../report.ts';
+import { messageFor } from '../../messages.ts';
+import { resolveInRoot } from '../../system/path.ts';
+import type { Config, DirectoryEntry, FileEntry, LinkEntry, ResourceContents } from '../context.ts';
+import { chownRoot, hashFile, lstatOrNull, mkdirParents, writeAtomic } from './atomic-write.ts';
+import { stepError, type FilesRun } from './files-run.ts';
+import { applyOwnerAndMode, resolveOwner } from './owners.ts';
+
+type Planned =
+  | { kind: 'file'; entry: FileEntry; at: ConfigPath }
+  | { kind: 'directory'; entry: DirectoryEntry; at: ConfigPath }
+  | { kind: 'link'; entry: LinkEntry; at: ConfigPath };
+
+function depth(path: string): number {
+  return path.split('/').filter((part) => part !== '').length;
+}
+
+/** Upstream's processing order: by depth (stable), hard links after everything else. */
+export function planNodes(storage: Config['storage']): Planned[] {
+  const files = (storage?.files ?? []).map((entry, i): Planned => ({ kind: 'file', entry, at: ['storage', 'files', i] }));
+  const dirs = (storage?.directories ?? []).map((entry, i): Planned => ({ kind: 'directory', entry, at: ['storage', 'directories', i] }));
+  const links = (storage?.links ?? []).map((entry, i): Planned => ({ kind: 'link', entry, at: ['storage', 'links', i] }));
+  const isHard = (p: Planned): boolean => p.kind === 'link' && p.entry.hard === true;
+  const byDepth = (a: Planned, b: Planned): number => depth(a.entry.path) - depth(b.entry.path);
+  const all = [...files, ...dirs, ...links];
+  return [...all.filter((p) => !isHard(p)).sort(byDepth), ...all.filter(isHard).sort(byDepth)];
+}
+
+/** Go's filepath.Clean for the comparison of symlink targets. */
+function cleanTarget(target: string): string {
+  if (target === '') return '.';
+  const normal = posix.normalize(target);
+  return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
+}
+
+async function checkConflicts(r: FilesRun, plan: readonly Planned[]): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const p of plan) {
+    const host = await resolveInRoot(r.root, p.entry.path);
+    const other = seen.get(host);
+    if (other !== undefined) {
+      throw new ProvisionError({
+        code: 'RESOLVED_CONFLICT',
+        message: messageFor('RESOLVED_CONFLICT', p.entry.path, host, other),
+        path: p.at,
+      });
+    }
+    seen.set(host, p.entry.path);
+  }
+}
+
+export async function createNodes(r: FilesRun, storage: Config['storage']): Promise<void> {
+  const plan = planNodes(storage);
+  await checkConflicts(r, plan);
+  for (const p of plan) {
+    const host = await resolveInRoot(r.root, p.entry.path);
+    try {
+      if (p.kind === 'file') await r.ctx.log.op('writing file', p.entry.path, () => createFile(r, p.entry, host, p.at));
+      else if (p.kind === 'directory') await r.ctx.log.op('creating directory', p.entry.path, () => createDirectory(r, p.entry, host));
+      else await r.ctx.log.op(p.entry.hard === true ? 'writing hard link' : 'writing link', p.entry.path, () => createLink(r, p.entry, host));
+    } catch (error) {
+      throw stepError(`failed to create ${p.kind} "${p.entry.path}"`, p.at, error);
+    }
+  }
+}
+
+async function* contentPieces(r: FilesRun, entry: FileEntry, at: ConfigPath, existing: string | null): AsyncIterable<ResourceContents> {
+  if (existing !== null) yield { file: existing };
+  const source = entry.contents?.source;
+  if (source === '') yield Buffer.alloc(0);
+  else if (source != null && entry.contents != null) yield await r.ctx.readResource(entry.contents, [...at, 'contents']);
+  for (const [i, fragment] of (entry.append ?? []).entries()) {
+    if (fragment.source === '' || fragment.source == null) continue;
+    yield await r.ctx.readResource(fragment, [...at, 'append', i]);
+  }
+}
+
+async function createFile(r: FilesRun, entry: FileEntry, host: string, at: ConfigPath): Promise<void> {
+  const key = `file:${entry.path}`;
+  const owner = await resolveOwner(r.root, entry);
+  let stat = await lstatOrNull(host);
+  const recorded = r.journal.contentFor(key);
+  if (recorded !== undefined && stat?.isFile() === true && (await hashFile(host)) === recorded) {
+    await applyOwnerAndMode(host, owner, entry.mode);
+    return;
+  }
+  if (entry.overwrite === true && stat !== null) {
+    await rm(host, { recursive: true, force: true });
+    stat = null;
+  }
+  const hasSource = entry.contents?.source != null;
+  const appends = entry.append ?? [];
+  if (stat !== null) {
+    if (!stat.isFile()) {
+      throw new ProvisionError({ code: 'NON_REGULAR_FILE_EXISTS', message: messageFor('NON_REGULAR_FILE_EXISTS', host) });
+    }
+    if (hasSource) throw new ProvisionError({ code: 'FILE_EXISTS', message: messageFor('FILE_EXISTS', host) });
+    if (appends.length > 0) {
+      const keep = { uid: stat.uid, gid: stat.gid, mode: stat.mode };
+      await writeAtomic({
+        target: host,
+        mode: 0o644,
+        keepOwnerFrom: keep,
+        pieces: () => contentPieces(r, entry, at, host),
+        beforeRename: (sha256) => r.journal.add({ kind: 'content', key, sha256 }),
+      });
+      r.created.push(host);
+    }
+    await applyOwnerAndMode(host, owner, entry.mode);
+    return;
+  }
+  r.created.push(...(await mkdirParents(r.root, dirname(host))));
+  await writeAtomic({
+    target: host,
+    mode: 0o644,
+    pieces: () => contentPieces(r, entry, at, null),
+    beforeRename: (sha256) => r.journal.add({ kind: 'content', key, sha256 }),
+  });
+  r.created.push(host);
+  await applyOwnerAndMode(host, owner, entry.mode);
+}
+
+async function createDirectory(r: FilesRun, entry: DirectoryEntry, host: string): Promise<void> {
+  const owner = await resolveOwner(r.root, entry);
+  let stat = await lstatOrNull(host);
+  if (entry.overwrite === true && stat !== null) {
+    await rm(host, { recursive: true, force: true });
+    stat = null;
+  }
+  if (stat === null) {
+    r.created.push(...(await mkdirParents(r.root, dirname(host))));
+    await mkdir(host);
+    await chmod(host, 0o755);
+    await chownRoot(host);
+    r.created.push(host);
+  } else if (!stat.isDirectory()) {
+    throw new ProvisionError({ code: 'NON_DIRECTORY_EXISTS', message: messageFor('NON_DIRECTORY_EXISTS', host) });
+  }
+  await applyOwnerAndMode(host, owner, entry.mode);
+}
+
+async function createLink(r: FilesRun, entry: LinkEntry, host: string): Promise<void> {
+  const target = entry.target ?? '';
+  const hard = entry.hard === true;
+  const targetHost = hard ? await resolveInRoot(r.root, target) : '';
+  let stat = await lstatOrNull(host);
+  if (stat !== null) {
+    let same = false;
+    if (hard) {
+      const t = await lstatOrNull(targetHost);
+      same = t !== null && t.ino === stat.ino && t.dev === stat.dev;
+    } else if (stat.isSymbolicLink()) {
+      same = cleanTarget(await readlink(host)) === cleanTarget(target);
+    }
+    if (entry.overwrite === true) {
+      await rm(host, { recursive: true, force: true });
+      stat = null;
+    } else if (!same) {
+      throw new ProvisionError({ code: 'LINK_EXISTS', message: messageFor('LINK_EXISTS', host) });
+    }
+  }
+  if (stat === null) {
+    r.created.push(...(await mkdirParents(r.root, dirname(host))));
+    if (hard) await link(targetHost, host);
+    else await symlink(target, host);
+    r.created.push(host);
+  }
+  // Owners are ignored for hard links (validation warns), since they would change the target.
+  if (!hard) await applyOwnerAndMode(host, await resolveOwner(r.root, entry), undefined, true);
+}

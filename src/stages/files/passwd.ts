@@ -1,0 +1,153 @@
+// Groups and users, with the shadow tools run against the target root (`--root`). Password hashes
+// travel only as redacted arguments, so they never reach a log line or an error message.
+
+import type { PasswdGroup, PasswdUser } from '../context.ts';
+import type { FilesRun } from './files-run.ts';
+import { stepError } from './files-run.ts';
+import { findGroup, findUser } from './user-db.ts';
+import { writeSshKeys } from './ssh-keys.ts';
+
+interface Argv {
+  args: string[];
+  redact: number[];
+}
+
+function argv(root: string): Argv {
+  return { args: ['--root', root], redact: [] };
+}
+
+function push(a: Argv, ...words: string[]): void {
+  a.args.push(...words);
+}
+
+function pushSecret(a: Argv, flag: string, secret: string): void {
+  a.args.push(flag);
+  a.redact.push(a.args.length);
+  a.args.push(secret);
+}
+
+/** An empty hash locks the account, as upstream does. */
+function hashOrLocked(hash: string | null | undefined): string {
+  return hash === undefined || hash === null || hash === '' ? '*' : hash;
+}
+
+export function groupaddArgs(root: string, group: PasswdGroup): Argv {
+  const a = argv(root);
+  if (group.gid != null) push(a, '--gid', String(group.gid));
+  if (group.passwordHash != null) pushSecret(a, '--password', hashOrLocked(group.passwordHash));
+  if (group.system === true) push(a, '--system');
+  push(a, group.name);
+  return a;
+}
+
+/** null when there is nothing to change. */
+export function groupmodArgs(root: string, group: PasswdGroup): Argv | null {
+  const a = argv(root);
+  if (group.gid != null) push(a, '--gid', String(group.gid));
+  if (group.passwordHash != null) pushSecret(a, '--password', hashOrLocked(group.passwordHash));
+  if (a.args.length === 2) return null;
+  push(a, group.name);
+  return a;
+}
+
+export function useraddArgs(root: string, user: PasswdUser): Argv {
+  const a = argv(root);
+  if (user.homeDir != null && user.homeDir !== '') push(a, '--home-dir', user.homeDir);
+  push(a, user.noCreateHome === true ? '--no-create-home' : '--create-home');
+  if (user.noUserGroup === true) push(a, '--no-user-group');
+  if (user.system === true) push(a, '--system');
+  if (user.noLogInit === true) push(a, '--no-log-init');
+  pushSecret(a, '--password', hashOrLocked(user.passwordHash));
+  if (user.uid != null) push(a, '--uid', String(user.uid));
+  if (user.gecos != null && user.gecos !== '') push(a, '--comment', user.gecos);
+  if (user.primaryGroup != null && user.primaryGroup !== '') push(a, '--gid', user.primaryGroup);
+  if (user.groups != null && user.groups.length > 0) push(a, '--groups', user.groups.join(','));
+  if (user.shell != null && user.shell !== '') push(a, '--shell', user.shell);
+  push(a, user.name);
+  return a;
+}
+
+/** null when there is nothing to change. */
+export function usermodArgs(root: string, user: PasswdUser): Argv | null {
+  const a = argv(root);
+  if (user.homeDir != null && user.homeDir !== '') push(a, '--home', user.homeDir, '--move-home');
+  if (user.passwordHash != null) pushSecret(a, '--password', hashOrLocked(user.passwordHash));
+  if (user.uid != null) push(a, '--uid', String(user.uid));
+  if (user.gecos != null && user.gecos !== '') push(a, '--comment', user.gecos);
+  if (user.primaryGroup != null && user.primaryGroup !== '') push(a, '--gid', user.primaryGroup);
+  if (user.groups != null && user.groups.length > 0) push(a, '--groups', user.groups.join(','));
+  if (user.shell != null && user.shell !== '') push(a, '--shell', user.shell);
+  if (a.args.length === 2) return null;
+  push(a, user.name);
+  return a;
+}
+
+async function run(r: FilesRun, tool: string, a: Argv): Promise<void> {
+  await r.ctx.exec(tool, a.args, { redact: a.redact });
+}
+
+export async function ensureGroups(r: FilesRun, groups: readonly PasswdGroup[]): Promise<void> {
+  const { ctx, journal } = r;
+  for (const [i, group] of groups.entries()) {
+    const key = `group:${group.name}`;
+    if (journal.isDone(key)) continue;
+    const path = ['passwd', 'groups', i];
+    const present = (await findGroup(r.root, group.name)) !== undefined;
+    try {
+      if (group.shouldExist === false) {
+        if (present) await ctx.log.op('deleting group', group.name, () => run(r, ctx.tools.groupdel, { args: ['--root', r.root, group.name], redact: [] }));
+      } else if (!present) {
+        await ctx.log.op('creating group', group.name, () => run(r, ctx.tools.groupadd, groupaddArgs(r.root, group)));
+      } else {
+        const mod = groupmodArgs(r.root, group);
+        if (mod !== null) await ctx.log.op('modifying group', group.name, () => run(r, ctx.tools.groupmod, mod));
+      }
+    } catch (error) {
+      throw stepError(`failed to create group "${group.name}"`, path, error);
+    }
+    await journal.add({ kind: 'done', key });
+  }
+}
+
+export async function ensureUsers(r: FilesRun, users: readonly PasswdUser[]): Promise<void> {
+  const { ctx, journal } = r;
+  for (const [i, user] of users.entries()) {
+    const key = `user:${user.name}`;
+    const path = ['passwd', 'users', i];
+    if (!journal.isDone(key)) {
+      const present = (await findUser(r.root, user.name)) !== undefined;
+      try {
+        if (user.shouldExist === false) {
+          if (present) {
+            await ctx.log.op('deleting user', user.name, () =>
+              run(r, ctx.tools.userdel, { args: ['--root', r.root, '--remove', user.name], redact: [] }),
+            );
+          }
+        } else if (!present) {
+          await ctx.log.op('creating user', user.name, () => run(r, ctx.tools.useradd, useraddArgs(r.root, user)));
+        } else {
+          const mod = usermodArgs(r.root, user);
+          if (mod !== null) await ctx.log.op('modifying user', user.name, () => run(r, ctx.tools.usermod, mod));
+        }
+        // Upstream sets the hash once more in a step of its own; it shows only in the *- backups.
+        if (user.shouldExist !== false && user.passwordHash != null) {
+          const set = argv(r.root);
+          pushSecret(set, '--password', hashOrLocked(user.passwordHash));
+          push(set, user.name);
+          await ctx.log.op('setting password of user', user.name, () => run(r, ctx.tools.usermod, set));
+        }
+      } catch (error) {
+        throw stepError(`failed to create user "${user.name}"`, path, error);
+      }
+      await journal.add({ kind: 'done', key });
+    }
+    if (user.shouldExist === false) continue;
+    const keys = user.sshAuthorizedKeys ?? [];
+    if (keys.length === 0) continue;
+    try {
+      await ctx.log.op('adding ssh keys to user', user.name, () => writeSshKeys(r, user.name, keys));
+    } catch (error) {
+      throw stepError(`failed to add keys to user "${user.name}"`, path, error);
+    }
+  }
+}

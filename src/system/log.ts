@@ -1,0 +1,97 @@
+// Logging for the runner: one line per operation (stage, op number, what, path or device, result).
+// Lines carry syslog `<N>` priority prefixes when they go to the journal or kmsg, which parse them,
+// and are plain on stdout. Callers never pass secrets here; exec redacts arguments it is told to.
+
+export type LogLevel = 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug';
+
+/** syslog(3) priorities, as journald and /dev/kmsg read them from a `<N>` prefix. */
+const PRIORITY: Record<LogLevel, number> = { crit: 2, err: 3, warning: 4, notice: 5, info: 6, debug: 7 };
+
+/** Where finished lines go. `priority` is the syslog level of the line. */
+export type LogSink = (line: string, level: LogLevel) => void;
+
+export interface Logger {
+  readonly stage: string;
+  crit(message: string): void;
+  err(message: string): void;
+  warning(message: string): void;
+  notice(message: string): void;
+  info(message: string): void;
+  debug(message: string): void;
+  /**
+   * Runs one operation and logs one line when it ends: `<stage>: op(N): <what> "<target>": done`
+   * or `...: failed: <error>`. The error is rethrown unchanged.
+   */
+  op<T>(what: string, target: string, run: () => Promise<T>): Promise<T>;
+  /** Number of operations started so far (the N of the next op is this + 1). */
+  readonly opCount: number;
+}
+
+export interface LoggerOptions {
+  stage: string;
+  sink?: LogSink;
+  /** Called after every op (success or failure) with its number; tests and crash hooks use it. */
+  afterOp?: (n: number) => void;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const sink = options.sink ?? stdoutSink;
+  const prefix = `${options.stage}: `;
+  let count = 0;
+  const emit = (level: LogLevel, message: string): void => sink(prefix + message, level);
+  return {
+    stage: options.stage,
+    get opCount() {
+      return count;
+    },
+    crit: (m) => emit('crit', m),
+    err: (m) => emit('err', m),
+    warning: (m) => emit('warning', m),
+    notice: (m) => emit('notice', m),
+    info: (m) => emit('info', m),
+    debug: (m) => emit('debug', m),
+    async op<T>(what: string, target: string, run: () => Promise<T>): Promise<T> {
+      const n = ++count;
+      const head = `op(${n}): ${what}${target === '' ? '' : ` ${JSON.stringify(target)}`}`;
+      try {
+        const value = await run();
+        emit('info', `${head}: done`);
+        return value;
+      } catch (error) {
+        emit('err', `${head}: failed: ${describeError(error)}`);
+        throw error;
+      } finally {
+        options.afterOp?.(n);
+      }
+    },
+  };
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Plain lines on stdout (`--log-to-stdout`). */
+export const stdoutSink: LogSink = (line) => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** `<N>`-prefixed lines for a stream that journald reads (a unit's stdout/stderr) or for /dev/kmsg. */
+export function prioritySink(write: (text: string) => void): LogSink {
+  return (line, level) => write(`<${PRIORITY[level]}>${line}\n`);
+}
+
+/** journald's stream protocol when the process runs under systemd, stdout otherwise. */
+export function defaultSink(env: NodeJS.ProcessEnv = process.env): LogSink {
+  if (env.JOURNAL_STREAM !== undefined && env.JOURNAL_STREAM !== '') {
+    return prioritySink((text) => process.stderr.write(text));
+  }
+  return stdoutSink;
+}
+
+/** Collects lines in memory, with their `<N>` prefix, for tests and the CLI's failure dump. */
+export function memorySink(): { sink: LogSink; lines: string[] } {
+  const lines: string[] = [];
+  return { lines, sink: (line, level) => lines.push(`<${PRIORITY[level]}>${line}`) };
+}

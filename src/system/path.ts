@@ -1,0 +1,82 @@
+// Resolves a config path inside the target root as if chrooted there: symlinks are followed on every
+// component but the last, absolute link targets are re-rooted, `..` is clamped at the root, and the
+// result never leaves the root, whatever the links say (including /proc-style magic links).
+
+import { lstat, readlink } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { ProvisionError } from '../report.ts';
+import { messageFor } from '../messages.ts';
+
+/** Linux's limit on links followed in one lookup. */
+const MAX_LINKS = 40;
+
+export interface ResolveOptions {
+  /** Also follow a symlink in the last component (hard-link targets, home directories). */
+  followLast?: boolean;
+}
+
+function components(path: string): string[] {
+  return path.split('/').filter((part) => part !== '' && part !== '.');
+}
+
+/**
+ * Host path of `path` inside `root`. Components that do not exist are taken literally, so the
+ * result is where a new node would be created. Throws ELOOP-style errors for link cycles.
+ */
+export async function resolveInRoot(root: string, path: string, options: ResolveOptions = {}): Promise<string> {
+  const done: string[] = [];
+  const pending = components(path);
+  let links = 0;
+  let missing = false;
+  while (pending.length > 0) {
+    const part = pending.shift() as string;
+    if (part === '..') {
+      done.pop();
+      continue;
+    }
+    const isLast = pending.length === 0;
+    if (missing || (isLast && options.followLast !== true)) {
+      done.push(part);
+      continue;
+    }
+    const host = join(root, ...done, part);
+    let isLink = false;
+    try {
+      isLink = (await lstat(host)).isSymbolicLink();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // Below a missing directory nothing can be a link, but later `..` still has to clamp.
+      missing = true;
+    }
+    if (!isLink) {
+      done.push(part);
+      continue;
+    }
+    if (++links > MAX_LINKS) {
+      throw new ProvisionError({
+        code: 'PATH_ESCAPES_ROOT',
+        message: `too many levels of symbolic links resolving "${path}"`,
+      });
+    }
+    const target = await readlink(host);
+    if (target.startsWith('/')) done.length = 0;
+    pending.unshift(...components(target));
+  }
+  return join(root, ...done);
+}
+
+/** The config-style path (`/etc/x`) of a host path that lies inside root. */
+export function relativeToRoot(root: string, host: string): string {
+  const base = root.endsWith(sep) ? root.slice(0, -1) : root;
+  if (host === base) return '/';
+  if (!host.startsWith(base + sep)) {
+    throw new ProvisionError({ code: 'PATH_ESCAPES_ROOT', message: messageFor('PATH_ESCAPES_ROOT', host) });
+  }
+  return host.slice(base.length);
+}
+
+/** True when `host` is root itself or below it (purely textual; callers pass resolved paths). */
+export function isInsideRoot(root: string, host: string): boolean {
+  const base = root.endsWith(sep) ? root.slice(0, -1) : root;
+  return host === base || host.startsWith(base + sep);
+}

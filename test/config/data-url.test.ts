@@ -1,0 +1,126 @@
+// Data URL decoding (acceptance and upstream's error strings) and Butane's two encodings.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeDataUrl, encodeDataUrl, escapeDataUrlText, shortestDataUrl } from '../../src/config/data-url.ts';
+
+function text(url: string): string {
+  const result = decodeDataUrl(url);
+  if ('error' in result) throw new Error(`unexpected error for ${url}: ${result.error}`);
+  return result.data.toString('latin1');
+}
+
+function error(url: string): string | undefined {
+  const result = decodeDataUrl(url);
+  return 'error' in result ? result.error : undefined;
+}
+
+describe('decodeDataUrl', () => {
+  it.each([
+    ['data:,', ''],
+    ['data:,hello%0A', 'hello\n'],
+    ['data:,%23!%2Fbin%2Fsh%0Aecho%20hi%0A', '#!/bin/sh\necho hi\n'],
+    ['data:,a/b?c=d&e', 'a/b?c=d&e'],
+    ['data:,%e2%82%ac', '\xe2\x82\xac'],
+    ['data:;base64,aGVsbG8=', 'hello'],
+    ['data:;base64,', ''],
+    ['data:;base64,QR==', 'A'],
+    ['data:text/plain;charset=utf-8,x', 'x'],
+    ['data:text/plain;charset=utf-8;base64,eA==', 'x'],
+    ['data:application/octet-stream;base64,AAEC', '\x00\x01\x02'],
+    ['data:x-custom/thing,ok', 'ok'],
+    ['data:text/plain;name="a\\"b",q', 'q'],
+  ])('decodes %s', (url, expected) => {
+    expect(text(url)).toBe(expected);
+  });
+
+  it('reports the media type and parameters', () => {
+    const plain = decodeDataUrl('data:,x');
+    expect(plain).toMatchObject({ mediaType: 'text/plain', params: { charset: 'US-ASCII' } });
+    const typed = decodeDataUrl('data:image/png;name=a%20b;q="x\\ty",z');
+    expect(typed).toMatchObject({ mediaType: 'image/png', params: { name: 'a b', q: 'x\ty' } });
+    expect('params' in typed && 'charset' in typed.params).toBe(false);
+  });
+
+  it.each([
+    ['', 'missing data prefix'],
+    ['DATA:,x', 'missing data prefix'],
+    ['data:', 'missing comma before data'],
+    ['data:x', 'missing media type slash'],
+    ['data:text', 'missing media type slash'],
+    ['data:text,', 'invalid character for media type'],
+    ['data:foo/bar,x', 'invalid media type'],
+    ['data: ,x', 'invalid character after data prefix'],
+    ['data:text/', 'incomplete media type'],
+    ['data:text/pl ain,x', 'invalid character for media subtype'],
+    ['data:;', 'unterminated parameter sequence'],
+    ['data:;,x', 'unterminated parameter sequence'],
+    ['data:;a', 'unterminated parameter sequence'],
+    ['data:;a b,x', 'invalid character for parameter attribute'],
+    ['data:;charset,x', 'expected base64, got charset'],
+    ['data:;a=', 'missing comma before data'],
+    ['data:;a=b', 'missing comma before data'],
+    ['data:;a= ,x', 'invalid character for parameter value'],
+    ['data:;a="b', 'unclosed quoted string'],
+    ['data:;a="b"c,x', 'expected semicolon or comma'],
+    ['data:;a="\\q",x', 'invalid syntax'],
+    ['data:;a=%zz,x', 'rfc2396: invalid char 0x25 in unescape sequence'],
+    ['data:,a b', 'invalid data character'],
+    ['data:,a#b', 'invalid data character'],
+    ['data:,\u00e9', 'invalid data character'],
+    ['data:,%zz', 'rfc2396: invalid char 0x25 in unescape sequence'],
+    ['data:,%4', 'rfc2396: unexpected end of unescape sequence'],
+    ['data:,%', 'rfc2396: unexpected end of unescape sequence'],
+    ['data:;base64,a b', 'invalid data character'],
+    ['data:;base64,aGVsbG8', 'illegal base64 data at input byte 4'],
+    ['data:;base64,aGVsbG=', 'illegal base64 data at input byte 7'],
+    ['data:;base64,aGVsbA==x', 'illegal base64 data at input byte 8'],
+    ['data:;base64,====', 'illegal base64 data at input byte 0'],
+    ['data:;base64,Q===', 'illegal base64 data at input byte 1'],
+    ['data:;base64,QQ=A', 'illegal base64 data at input byte 2'],
+  ])('rejects %j with %j', (url, message) => {
+    expect(error(url)).toBe(message);
+  });
+});
+
+describe('encodeDataUrl', () => {
+  it('escapes everything outside the unreserved set with two uppercase hex digits', () => {
+    expect(encodeDataUrl(Buffer.from('Hello, world!'), { base64: false })).toBe('data:,Hello%2C%20world!');
+    expect(encodeDataUrl(Buffer.from([0, 1, 2, 3, ...Buffer.from('binary')]), { base64: false })).toBe(
+      'data:,%00%01%02%03binary',
+    );
+    expect(escapeDataUrlText(Buffer.from("az AZ 09-_.!~*'()/#=%\n\u00e9"))).toBe(
+      "az%20AZ%2009-_.!~*'()%2F%23%3D%25%0A%C3%A9",
+    );
+    expect(encodeDataUrl(new Uint8Array(), { base64: false })).toBe('data:,');
+  });
+
+  it('writes standard padded base64', () => {
+    expect(encodeDataUrl(Buffer.from('{"ignition": {"version": "3.5.0"}}'), { base64: true })).toBe(
+      'data:;base64,eyJpZ25pdGlvbiI6IHsidmVyc2lvbiI6ICIzLjUuMCJ9fQ==',
+    );
+  });
+
+  it('prefers base64 only when it is strictly shorter', () => {
+    expect(shortestDataUrl(Buffer.from('myhost'))).toBe('data:,myhost');
+    expect(shortestDataUrl(Buffer.from([0xff, 0xfe, 0xfd, 0xff, 0xfe, 0xfd]))).toBe('data:;base64,//79//79');
+    expect(shortestDataUrl(Buffer.from([0xff, 0xfe, 0xfd]))).toBe('data:,%FF%FE%FD');
+  });
+
+  it('round-trips arbitrary bytes through both encodings', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, base64) => {
+        const decoded = decodeDataUrl(encodeDataUrl(bytes, { base64 }));
+        expect('data' in decoded && decoded.data.equals(Buffer.from(bytes))).toBe(true);
+      }),
+    );
+  });
+
+  it('never throws on arbitrary input and always yields data or a message', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (tail) => {
+        const result = decodeDataUrl(`data:${tail}`);
+        expect('data' in result || result.error.length > 0).toBe(true);
+      }),
+    );
+  });
+});

@@ -1,0 +1,57 @@
+// Snapshots of a directory tree as data (type, mode, owner, content hash, link target), so two
+// roots can be compared entry by entry and differences reported by path.
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface TreeEntry {
+  type: 'file' | 'dir' | 'link' | 'other';
+  mode: string;
+  uid: number;
+  gid: number;
+  /** sha256 of a file, target of a link. */
+  content?: string;
+}
+
+export type Tree = Record<string, TreeEntry>;
+
+export function snapshotTree(root: string, normalize?: (path: string, data: Buffer) => Buffer): Tree {
+  const tree: Tree = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel)).sort()) {
+      const path = `${rel}/${name}`;
+      const full = join(root, path);
+      const st = lstatSync(full);
+      const entry: TreeEntry = {
+        type: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'link' : 'other',
+        mode: (st.mode & 0o7777).toString(8).padStart(4, '0'),
+        uid: st.uid,
+        gid: st.gid,
+      };
+      if (entry.type === 'link') entry.mode = '-';
+      if (entry.type === 'file') {
+        const data = readFileSync(full);
+        entry.content = createHash('sha256').update(normalize ? normalize(path, data) : data).digest('hex').slice(0, 16);
+      }
+      if (entry.type === 'link') entry.content = readlinkSync(full);
+      tree[path] = entry;
+      if (entry.type === 'dir') walk(path);
+    }
+  };
+  walk('');
+  return tree;
+}
+
+/** Human-readable differences; empty when the trees are equal. */
+export function diffTrees(a: Tree, b: Tree, ignore: (path: string) => boolean = () => false): string[] {
+  const out: string[] = [];
+  for (const path of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    if (ignore(path)) continue;
+    const x = a[path];
+    const y = b[path];
+    if (x === undefined) out.push(`only in second: ${path} ${JSON.stringify(y)}`);
+    else if (y === undefined) out.push(`only in first: ${path} ${JSON.stringify(x)}`);
+    else if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`differs: ${path} ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
+  }
+  return out;
+}

@@ -1,0 +1,14 @@
+// One vitest configuration for the whole suite. Privileged tests (loop devices, useradd, mounts)
+// live in test/privileged and decide for themselves whether they can run (see test/helpers/env.ts).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    root: new URL('..', import.meta.url).pathname,
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});

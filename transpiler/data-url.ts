@@ -1,0 +1,36 @@
+// Butane's data-URL contest for inline and local content (butane.md §4.3): URL-escaped text,
+// then base64 if strictly shorter, then gzip+base64 if shorter even after paying for "gzip".
+
+import { gzipSync, constants } from 'node:zlib';
+import { encodeDataUrl, shortestDataUrl } from '../src/config/data-url.ts';
+
+const GO_GZIP_OVERHEAD = 3;
+
+export interface EncodedResource {
+  source: string;
+  /** The compression to emit: "" or "gzip" when Butane chose, absent on fcos 1.0. */
+  compression?: string;
+}
+
+/**
+ * Chooses the encoding. `userCompression` is what the config already says; when it is set
+ * (non-empty), the bytes are taken as already compressed and never gzipped again.
+ */
+export function encodeContent(
+  bytes: Uint8Array,
+  options: { userCompression: string | undefined; allowGzip: boolean; legacy: boolean },
+): EncodedResource {
+  if (options.legacy) return { source: encodeDataUrl(bytes, { base64: false }) };
+  const best = shortestDataUrl(bytes);
+  const userSet = options.userCompression !== undefined && options.userCompression !== '';
+  if (userSet) return { source: best, compression: options.userCompression };
+  if (options.allowGzip && bytes.length > 0) {
+    const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION });
+    const gzUrl = `data:;base64,${gz.toString('base64')}`;
+    // Go's gzip writer ends with an extra empty stored block, so its output runs about three
+    // bytes longer than zlib's; judging by Go's length keeps upstream's choice near the boundary.
+    const goLength = 'data:;base64,'.length + 4 * Math.ceil((gz.length + GO_GZIP_OVERHEAD) / 3);
+    if (goLength + 'gzip'.length < best.length) return { source: gzUrl, compression: 'gzip' };
+  }
+  return { source: best, compression: '' };
+}

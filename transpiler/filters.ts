@@ -1,0 +1,109 @@
+// Checks on the translated Ignition config that depend on the variant (butane.md §4.6 post-checks,
+// §5): fields a variant forbids, openshift's limits, and fcos's partition warnings. Entries carry
+// output paths; the caller maps them back to YAML.
+
+import { entry, type ConfigPath, type ProvisionError } from '../src/report.ts';
+import type { Flavor } from './variants.ts';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null);
+
+const RESERVED_NUMBERS: Record<string, number> = { 'BIOS-BOOT': 1, 'PowerPC-PReP-boot': 1, 'EFI-SYSTEM': 2, boot: 3, root: 4 };
+
+export function filterFields(config: Obj, flavor: Flavor): ProvisionError[] {
+  const out: ProvisionError[] = [];
+  const forbid = (path: ConfigPath, subject: string): void => {
+    out.push(entry('error', 'FIELD_UNSUPPORTED', path, subject));
+  };
+  const storage = asObj(config.storage);
+  const v = flavor.variant;
+  if (v === 'flatcar') {
+    list(storage?.luks).forEach((l, i) => {
+      if (flavor.base < 8 && nonEmpty(l.clevis) && Object.keys(asObj(l.clevis) ?? {}).length > 0) forbid(['storage', 'luks', i, 'clevis'], 'clevis is not supported');
+      if (flavor.base === 8 && nonEmpty(l.cex)) out.push(entry('error', 'CEX_UNSUPPORTED', ['storage', 'luks', i, 'cex']));
+    });
+  }
+  if (v === 'r4e' || v === 'fiot') {
+    if (nonEmpty(config.kernelArguments)) forbid(['kernelArguments'], 'kernel argument customization is not supported');
+    const sections: [string, string][] = [
+      ['disks', 'disk customization is not supported'],
+      ['filesystems', 'filesystem customization is not supported'],
+      ['luks', 'luks is not supported'],
+      ['raid', 'raid is not supported'],
+    ];
+    for (const [key, subject] of sections) if (list(storage?.[key]).length > 0) forbid(['storage', key], subject);
+  }
+  if (v === 'openshift') out.push(...openshiftFilters(config, flavor.openshift as number));
+  if (v === 'fcos') out.push(...fcosPartitionChecks(storage, flavor));
+  return out;
+}
+
+function openshiftFilters(config: Obj, minor: number): ProvisionError[] {
+  const out: ProvisionError[] = [];
+  const forbid = (path: ConfigPath, subject: string): void => {
+    out.push(entry('error', 'FIELD_UNSUPPORTED', path, subject));
+  };
+  const passwd = asObj(config.passwd);
+  if (list(passwd?.groups).length > 0) forbid(['passwd', 'groups'], 'groups are not supported');
+  list(passwd?.users).forEach((user, i) => {
+    if (user.name !== 'core') forbid(['passwd', 'users', i, 'name'], 'users other than "core" are not supported');
+    const allowed = new Set(['name', 'sshAuthorizedKeys', ...(minor >= 13 ? ['passwordHash'] : [])]);
+    for (const key of Object.keys(user)) {
+      if (!allowed.has(key) && nonEmpty(user[key])) {
+        forbid(['passwd', 'users', i, key], 'fields other than "name", "ssh_authorized_keys", and "password_hash" (4.13.0+) are not supported');
+      }
+    }
+  });
+  const storage = asObj(config.storage);
+  if (list(storage?.directories).length > 0) forbid(['storage', 'directories'], 'directories are not supported');
+  if (list(storage?.links).length > 0) forbid(['storage', 'links'], 'links are not supported');
+  list(storage?.files).forEach((file, i) => {
+    const at: ConfigPath = ['storage', 'files', i];
+    if (minor <= 22 && list(file.append).length > 0) forbid([...at, 'append'], 'appending to files is not supported');
+    const contents = asObj(file.contents);
+    if (contents !== undefined) {
+      if (list(contents.httpHeaders).length > 0) forbid([...at, 'contents', 'httpHeaders'], 'file HTTP headers are not supported');
+      if (minor <= 9 && typeof contents.compression === 'string' && contents.compression !== '') {
+        forbid([...at, 'contents', 'compression'], 'file compression is not supported');
+      }
+      if (typeof contents.source === 'string' && !contents.source.startsWith('data:')) {
+        forbid([...at, 'contents', 'source'], 'file contents source must be data URL');
+      }
+    }
+    if (typeof file.mode === 'number' && (file.mode & ~0o777) !== 0) forbid([...at, 'mode'], 'special mode bits are not supported');
+  });
+  list(storage?.filesystems).forEach((fs, i) => {
+    if (fs.format === 'btrfs') forbid(['storage', 'filesystems', i, 'format'], 'btrfs is not supported');
+    if (fs.format === 'none' && minor >= 14) forbid(['storage', 'filesystems', i, 'format'], 'format "none" is not supported');
+  });
+  if (minor >= 14 && nonEmpty(config.kernelArguments)) {
+    out.push(entry('error', 'KARGS_USE_OPENSHIFT', ['kernelArguments']));
+  }
+  return out;
+}
+
+/** fcos's partition warnings on the merged storage. */
+function fcosPartitionChecks(storage: Obj | undefined, flavor: Flavor): ProvisionError[] {
+  const out: ProvisionError[] = [];
+  list(storage?.disks).forEach((disk, i) => {
+    const parts = list(disk.partitions);
+    parts.forEach((part, j) => {
+      const at: ConfigPath = ['storage', 'disks', i, 'partitions', j];
+      const label = typeof part.label === 'string' ? part.label : undefined;
+      if (disk.wipeTable !== true && label !== undefined && RESERVED_NUMBERS[label] !== undefined) {
+        const number = typeof part.number === 'number' ? part.number : 0;
+        if (number !== 0 && number !== RESERVED_NUMBERS[label]) out.push(entry('warning', 'PARTITION_RESERVED_NUMBER', [...at, 'number']));
+      }
+      if (label === 'root' && (flavor.fcos ?? 0) >= 3) {
+        const size = typeof part.sizeMiB === 'number' ? part.sizeMiB : 0;
+        if (size !== 0 && size < 8192) out.push(entry('warning', 'ROOT_TOO_SMALL', [...at, 'sizeMiB']));
+        if (size === 0 && parts.slice(j + 1).some((other) => typeof other.startMiB !== 'number')) {
+          out.push(entry('warning', 'ROOT_CANNOT_EXPAND', at));
+        }
+      }
+    });
+  });
+  return out;
+}
