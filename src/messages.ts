@@ -232,6 +232,7 @@ export const messages = {
   USER_DATA_DECODE_FAILED: (source: string, detail: string) => `failed to decode user data from ${source}: ${detail}`,
   USER_DATA_ENCODING_UNSUPPORTED: (source: string, encoding: string) =>
     `unsupported encoding "${encoding}" for the config in ${source}`,
+  FILE_CONFIG_READ_FAILED: (file: string, detail: string) => `couldn't read config "${file}": ${detail}`,
   CONFIG_DRIVE_FAILED: (label: string, detail: string) => `reading config drive "${label}": ${detail}`,
   SYSTEM_CONFIG_READ_FAILED: (file: string, detail: string) => `reading system config "${file}": ${detail}`,
   CMDLINE_DEVICE_INCOMPLETE: () => 'ignition.config.device and ignition.config.path must be given together',
@@ -239,6 +240,14 @@ export const messages = {
   METADATA_FAILED: (provider: string, detail: string) => `${provider} metadata: ${detail}`,
   METADATA_ACTION_UNSUPPORTED: (action: string, provider: string) => `${action} requested, but not supported on ${provider}`,
   CHECK_IN_FAILED: (provider: string, detail: string) => `${provider} check-in failed: ${detail}`,
+
+  // Runner engine (src/engine/): acquiring the config and handing it between stages.
+  CONFIG_INVALID: (source: string) => `config from ${source} is not valid`,
+  CONFIG_UNPARSEABLE: (source: string, detail: string) => `couldn't parse config from ${source}: ${detail}`,
+  PLATFORM_UNKNOWN: (id: string) => `unknown platform "${id}"`,
+  CONFIG_CACHE_MISSING: (file: string) => `no config cache at ${file}: the fetch stage has not run`,
+  STAGE_UNKNOWN: (stage: string) => `unknown stage "${stage}"`,
+  ALREADY_PROVISIONED: (file: string) => `${file} exists: this root was provisioned already (use --force to run again)`,
 
   // Anything Kindling did not expect: a bug, reported rather than thrown.
   INTERNAL: (detail: string) => `internal error: ${detail}; please report this`,

@@ -62,7 +62,7 @@ function goTypeName(type: FieldType, pkg: string): string {
 export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavor: Flavor): DecodeResult {
   const report: Report = [];
   const typeErrors: string[] = [];
-  const pkg = flavor.base === 8 ? 'v0_8_exp' : `v0_${flavor.base - 1}`;
+  const pkg = flavor.base === 8 ? 'v0_8_exp' : `v0_${flavor.base}`;
 
   const typeError = (node: YamlNode, type: FieldType): undefined => {
     const tag = resolvedTag(node);

@@ -50,6 +50,8 @@ function resolvesToOther(s: string): boolean {
   if (/^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/.test(s)) return true;
   if (/^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$/.test(s)) return true;
   if (/^[-+]?0[xX][0-9a-fA-F_]+$|^[-+]?0[bB][01_]+$|^[-+]?0[oO][0-7_]+$/.test(s)) return true;
+  // YAML 1.1 sexagesimal numbers, which yaml.v3 still quotes.
+  if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(s)) return true;
   return /^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(s);
 }
 

@@ -82,7 +82,7 @@ function resolveResource(source: SourceObject, result: Obj, path: ConfigPath, ou
   record(set, [...out, 'source'], from);
   if (encoded.compression !== undefined) {
     result.compression = encoded.compression;
-    record(set, [...out, 'compression'], from);
+    if (source.compression === undefined) record(set, [...out, 'compression'], from);
   }
   if (path[0] === 'ignition' && path[1] === 'config') checkChildConfig(bytes, from, ctx);
 }

@@ -1,8 +1,9 @@
 // Dispatch on the name the executable was invoked under (butane, ignition, ignition-validate, as
 // symlinks or npm bins) or on a `kindling` subcommand. Returns exit codes; src/main.ts sets them.
 
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { VERSION, type CliIo } from './io.ts';
+import { runApply, runRunner } from './run.ts';
 import { runValidate } from './validate.ts';
 
 const COMPAT_NAMES = ['ignition-validate', 'butane', 'ignition'] as const;
@@ -13,9 +14,11 @@ const HELP = `Kindling ${VERSION}: first-boot provisioning compatible with Ignit
 Usage:
   kindling validate [-format ignition|human|json] FILE|-    check an Ignition config (as ignition-validate)
   kindling transpile [butane flags] [FILE]                   Butane YAML to Ignition JSON (as butane)
+  kindling run -stage STAGE -platform ID [-root DIR] ...      run one first-boot stage (as ignition)
+  kindling apply -root DIR CONFIG                            fetch and files stages on a mounted image (Ignition or Butane)
   kindling version
 
-The same executable answers to ignition-validate and butane when invoked under those names.
+The same executable answers to ignition-validate, butane and ignition when invoked under those names.
 `;
 
 /** The compat name this process was started as, if any (argv0 in a single executable, else the script path). */
@@ -30,16 +33,17 @@ export function invokedAs(argv0: string, script: string | undefined): CompatName
 export async function main(argv: string[], io: CliIo, as: CompatName | undefined): Promise<number> {
   if (as === 'ignition-validate') return runValidate(argv, io, 'ignition-validate');
   if (as === 'butane') return runTranspile(argv, io, 'butane');
-  if (as === 'ignition') {
-    io.stderr.write('the ignition runner entry point is not available in this build yet\n');
-    return 1;
-  }
+  if (as === 'ignition') return runRunner(argv, io, 'ignition');
   const [command, ...rest] = argv;
   switch (command) {
     case 'validate':
       return runValidate(rest, io, 'kindling validate');
     case 'transpile':
       return runTranspile(rest, io, 'kindling-transpile');
+    case 'run':
+      return runRunner(rest, io, 'kindling run');
+    case 'apply':
+      return runApply(rest, io, butaneToIgnition(io));
     case 'version':
     case '--version':
     case '-version':
@@ -60,4 +64,20 @@ export async function main(argv: string[], io: CliIo, as: CompatName | undefined
 async function runTranspile(argv: string[], io: CliIo, defaultCommand: 'butane' | 'kindling-transpile'): Promise<number> {
   const { runButane } = await import('./butane.ts');
   return runButane(argv, { ...io, defaultCommand });
+}
+
+/** Lets `kindling apply` take Butane: anything that is not a JSON object is transpiled first. */
+function butaneToIgnition(io: CliIo) {
+  return async (text: string, file: string): Promise<{ json: string } | { exitCode: number }> => {
+    if (text.trimStart().startsWith('{')) return { json: text };
+    const { transpile } = await import('../../transpiler/index.ts');
+    const { formatIgnitionLine } = await import('../report.ts');
+    const result = transpile(text, { filesDir: dirname(file) });
+    for (const finding of result.report) io.stderr.write(`${file}: ${formatIgnitionLine(finding)}\n`);
+    if (result.output === undefined || result.config === undefined) {
+      if (result.error !== undefined) io.stderr.write(`Error translating config: ${result.error.message}\n`);
+      return { exitCode: 1 };
+    }
+    return { json: JSON.stringify(result.config) };
+  };
 }

@@ -80,7 +80,12 @@ function isZero(value: unknown): boolean {
 
 interface Context {
   transcript: MergeMapping[] | undefined;
+  /** Extends a path; without a transcript nobody reads paths, so none are built. */
+  at: (path: ConfigPath, segment: string | number) => ConfigPath;
 }
+
+const NO_PATH: ConfigPath = [];
+const untracked: Context = { transcript: undefined, at: () => NO_PATH };
 
 /** Records every populated leaf of a subtree taken whole from one side, and the subtree itself. */
 function transcribe(ctx: Context, from: MergeSide, fromPath: ConfigPath, toPath: ConfigPath, value: unknown, kind: string | undefined): boolean {
@@ -150,9 +155,9 @@ function mergeObject(
     const key = field.key;
     const p = parent[key];
     const c = child[key];
-    const pPath = [...parentPath, key];
-    const cPath = [...childPath, key];
-    const rPath = [...resultPath, key];
+    const pPath = ctx.at(parentPath, key);
+    const cPath = ctx.at(childPath, key);
+    const rPath = ctx.at(resultPath, key);
 
     if (!field.list && field.kind !== undefined) {
       if (!isSet(p) && !isSet(c)) continue;
@@ -180,11 +185,11 @@ function mergeObject(
 
     if (appendLists.includes(key)) {
       parentList.forEach((item, index) => {
-        transcribe(ctx, 'parent', [...pPath, index], [...rPath, merged.length], item, field.kind);
+        transcribe(ctx, 'parent', ctx.at(pPath, index), ctx.at(rPath, merged.length), item, field.kind);
         merged.push(item);
       });
       childList.forEach((item, index) => {
-        transcribe(ctx, 'child', [...cPath, index], [...rPath, merged.length], item, field.kind);
+        transcribe(ctx, 'child', ctx.at(cPath, index), ctx.at(rPath, merged.length), item, field.kind);
         merged.push(item);
       });
       result[key] = merged;
@@ -194,16 +199,16 @@ function mergeObject(
     const parentKeys = new Set(parentList.map((item) => entryKey(field.kind, item)));
     parentList.forEach((item, index) => {
       const match = childEntries.get(`${spaceOf(key)}\0${entryKey(field.kind, item)}`);
-      const to = [...rPath, merged.length];
+      const to = ctx.at(rPath, merged.length);
       if (match === undefined) {
-        transcribe(ctx, 'parent', [...pPath, index], to, item, field.kind);
+        transcribe(ctx, 'parent', ctx.at(pPath, index), to, item, field.kind);
         merged.push(item);
         return;
       }
       // A match in another list of the same key space drops the parent entry; the child's entry
       // is appended to its own list.
       if (match.list !== key) return;
-      const matchPath = [...cPath, match.index];
+      const matchPath = ctx.at(cPath, match.index);
       if (field.kind === undefined) {
         transcribe(ctx, 'child', matchPath, to, match.value, undefined);
         merged.push(match.value);
@@ -212,12 +217,12 @@ function mergeObject(
       // A child header without a value deletes the parent's header of that name.
       if (field.kind === 'HTTPHeader' && isObject(match.value) && !isSet(match.value['value'])) return;
       merged.push(
-        mergeObject(ctx, field.kind, isObject(item) ? item : {}, isObject(match.value) ? match.value : {}, [...pPath, index], matchPath, to),
+        mergeObject(ctx, field.kind, isObject(item) ? item : {}, isObject(match.value) ? match.value : {}, ctx.at(pPath, index), matchPath, to),
       );
     });
     childList.forEach((item, index) => {
       if (parentKeys.has(entryKey(field.kind, item))) return;
-      transcribe(ctx, 'child', [...cPath, index], [...rPath, merged.length], item, field.kind);
+      transcribe(ctx, 'child', ctx.at(cPath, index), ctx.at(rPath, merged.length), item, field.kind);
       merged.push(item);
     });
     result[key] = merged;
@@ -231,12 +236,12 @@ function mergeObject(
  * unmodified subtrees with them.
  */
 export function mergeConfigs(parent: object, child: object): object {
-  return mergeObject({ transcript: undefined }, 'Config', parent as JsonObject, child as JsonObject, [], [], []);
+  return mergeObject(untracked, 'Config', parent as JsonObject, child as JsonObject, [], [], []);
 }
 
 /** mergeConfigs plus the transcript: every populated output path and where it came from. */
 export function mergeConfigsTranscribed(parent: object, child: object): { config: object; transcript: MergeMapping[] } {
-  const ctx: Context = { transcript: [] };
+  const ctx: Context = { transcript: [], at: (path, segment) => [...path, segment] };
   const config = mergeObject(ctx, 'Config', parent as JsonObject, child as JsonObject, [], [], []);
   return { config, transcript: ctx.transcript ?? [] };
 }

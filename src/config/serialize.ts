@@ -85,12 +85,22 @@ const ALWAYS_BEFORE: readonly { kind: string; key: string; until: SpecVersion }[
   { kind: 'CaReference', key: 'source', until: '3.1.0' },
 ];
 
-function fieldsOf(kind: string, version: SpecVersion): readonly FieldShape[] | undefined {
-  const fields = CONFIG_KINDS[kind];
-  if (fields === undefined) return undefined;
-  const forced = ALWAYS_BEFORE.filter((rule) => rule.kind === kind && !atLeast(version, rule.until));
-  if (forced.length === 0) return fields;
-  return fields.map((field) => (forced.some((rule) => rule.key === field.key) ? { ...field, always: true } : field));
+const shapesByVersion = new Map<SpecVersion, Readonly<Record<string, readonly FieldShape[]>>>();
+
+/** The kind table as a given spec version writes it (computed once per version). */
+function shapesFor(version: SpecVersion): Readonly<Record<string, readonly FieldShape[]>> {
+  let shapes = shapesByVersion.get(version);
+  if (shapes === undefined) {
+    const adjusted: Record<string, readonly FieldShape[]> = { ...CONFIG_KINDS };
+    for (const rule of ALWAYS_BEFORE) {
+      const fields = adjusted[rule.kind];
+      if (fields === undefined || atLeast(version, rule.until)) continue;
+      adjusted[rule.kind] = fields.map((field) => (field.key === rule.key ? { ...field, always: true } : field));
+    }
+    shapes = adjusted;
+    shapesByVersion.set(version, shapes);
+  }
+  return shapes;
 }
 
 /** Key order of an object kind (`File` -> group, overwrite, path, user, append, contents, mode). */
@@ -142,8 +152,11 @@ const SHORT_ESCAPES: Record<number, string> = {
   0x2029: '\\u2029',
 };
 
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]/;
+
 /** A JSON string as Go's encoding/json writes it with HTML escaping on. */
 export function goJsonString(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
   let out = '"';
   let plainFrom = 0;
   for (let i = 0; i < value.length; i++) {
@@ -156,7 +169,8 @@ export function goJsonString(value: string): string {
         i++;
         continue;
       }
-      // A lone surrogate is what invalid UTF-8 becomes in Go: the replacement character.
+      // A lone surrogate comes from a `\ud800`-style escape, which Go's decoder turns into U+FFFD
+      // (written as is on output).
       replacement = '\ufffd';
     }
     if (replacement === undefined) continue;
@@ -166,78 +180,83 @@ export function goJsonString(value: string): string {
   return `${out + value.slice(plainFrom)}"`;
 }
 
-/** A value after omission; undefined means "leave the key out". */
-type Prepared = { object: [string, Prepared][] } | { array: Prepared[] } | { scalar: string };
-
-function prepareScalar(value: unknown): Prepared {
-  if (typeof value === 'string') return { scalar: goJsonString(value) };
-  if (typeof value === 'number') return { scalar: Number.isFinite(value) ? JSON.stringify(value) : 'null' };
-  if (typeof value === 'boolean') return { scalar: value ? 'true' : 'false' };
-  return { scalar: 'null' };
+/** Layout of one output: indentation unit (none = compact) and the version's field shapes. */
+interface Writer {
+  indent: string | undefined;
+  shapes: Readonly<Record<string, readonly FieldShape[]>>;
 }
 
-function prepareGeneric(value: unknown): Prepared {
-  if (Array.isArray(value)) return { array: value.map((item) => prepareGeneric(item)) };
+function writeScalar(value: unknown): string {
+  if (typeof value === 'string') return goJsonString(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return 'null';
+}
+
+/** Joins already written members into an object or array at `depth`. */
+function wrap(items: string[], open: string, close: string, w: Writer, depth: number): string {
+  if (items.length === 0) return open + close;
+  if (w.indent === undefined) return `${open}${items.join(',')}${close}`;
+  const inner = `\n${w.indent.repeat(depth + 1)}`;
+  return `${open}${inner}${items.join(`,${inner}`)}\n${w.indent.repeat(depth)}${close}`;
+}
+
+function member(key: string, written: string, w: Writer): string {
+  return `${goJsonString(key)}:${w.indent === undefined ? '' : ' '}${written}`;
+}
+
+function writeGeneric(value: unknown, w: Writer, depth: number): string {
+  if (Array.isArray(value)) return wrap(value.map((item) => writeGeneric(item, w, depth + 1)), '[', ']', w, depth);
   if (typeof value === 'object' && value !== null) {
-    const entries: [string, Prepared][] = [];
+    const items: string[] = [];
     for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) entries.push([key, prepareGeneric(item)]);
+      if (item !== undefined) items.push(member(key, writeGeneric(item, w, depth + 1), w));
     }
-    return { object: entries };
+    return wrap(items, '{', '}', w, depth);
   }
-  return prepareScalar(value);
+  return writeScalar(value);
 }
 
-function prepareObject(value: unknown, kind: string, version: SpecVersion): Prepared {
-  const fields = fieldsOf(kind, version);
+/** An object of a known kind, or undefined when omission leaves no member at all. */
+function writeKnown(value: unknown, kind: string, w: Writer, depth: number): string | undefined {
+  const fields = w.shapes[kind];
   if (fields === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return prepareGeneric(value);
+    return writeGeneric(value, w, depth);
   }
   const record = value as Record<string, unknown>;
-  const entries: [string, Prepared][] = [];
+  const items: string[] = [];
   for (const field of fields) {
     const item = record[field.key];
     if (item === undefined || item === null) {
-      if (field.always) {
-        entries.push([field.key, field.kind === undefined ? { scalar: '""' } : prepareObject({}, field.kind, version)]);
-      }
+      if (!field.always) continue;
+      const zero = field.kind === undefined ? '""' : (writeKnown({}, field.kind, w, depth + 1) ?? '{}');
+      items.push(member(field.key, zero, w));
       continue;
     }
     if (field.omitZero && (item === 0 || item === '')) continue;
     if (field.list) {
-      if (!Array.isArray(item) || item.length === 0) {
-        if (!Array.isArray(item)) entries.push([field.key, prepareGeneric(item)]);
+      if (Array.isArray(item) && item.length === 0) continue;
+      if (!Array.isArray(item)) {
+        items.push(member(field.key, writeGeneric(item, w, depth + 1), w));
         continue;
       }
+      const elementKind = field.kind;
       const elements = item.map((element) =>
-        field.kind === undefined ? prepareScalar(element) : prepareObject(element, field.kind, version),
+        elementKind === undefined ? writeScalar(element) : (writeKnown(element, elementKind, w, depth + 2) ?? '{}'),
       );
-      entries.push([field.key, { array: elements }]);
+      items.push(member(field.key, wrap(elements, '[', ']', w, depth + 1), w));
       continue;
     }
     if (field.kind !== undefined) {
-      const nested = prepareObject(item, field.kind, version);
       // All-zero nested objects are left out, except where the field is always written.
-      if ('object' in nested && nested.object.length === 0 && !field.always) continue;
-      entries.push([field.key, nested]);
+      const nested = writeKnown(item, field.kind, w, depth + 1);
+      if (nested !== undefined) items.push(member(field.key, nested, w));
+      else if (field.always) items.push(member(field.key, '{}', w));
       continue;
     }
-    entries.push([field.key, prepareScalar(item)]);
+    items.push(member(field.key, writeScalar(item), w));
   }
-  return { object: entries };
-}
-
-function render(value: Prepared, indent: string | undefined, depth: number): string {
-  if ('scalar' in value) return value.scalar;
-  const items =
-    'array' in value
-      ? value.array.map((item) => render(item, indent, depth + 1))
-      : value.object.map(([key, item]) => `${goJsonString(key)}:${indent === undefined ? '' : ' '}${render(item, indent, depth + 1)}`);
-  const [open, close] = 'array' in value ? ['[', ']'] : ['{', '}'];
-  if (items.length === 0) return open + close;
-  if (indent === undefined) return `${open}${items.join(',')}${close}`;
-  const inner = `\n${indent.repeat(depth + 1)}`;
-  return `${open}${inner}${items.join(`,${inner}`)}\n${indent.repeat(depth)}${close}`;
+  return items.length === 0 ? undefined : wrap(items, '{', '}', w, depth);
 }
 
 function versionOf(config: object): SpecVersion {
@@ -251,11 +270,11 @@ function versionOf(config: object): SpecVersion {
  * newline: callers that write files add it.
  */
 export function serializeConfig(config: object, opts: { pretty: boolean; version?: SpecVersion }): string {
-  const prepared = prepareObject(config, 'Config', opts.version ?? versionOf(config));
-  return render(prepared, opts.pretty ? '  ' : undefined, 0);
+  const w: Writer = { indent: opts.pretty ? '  ' : undefined, shapes: shapesFor(opts.version ?? versionOf(config)) };
+  return writeKnown(config, 'Config', w, 0) ?? '{}';
 }
 
 /** Any JSON value with Go's escaping and indentation, keys in insertion order. */
 export function serializeJson(value: unknown, opts: { pretty: boolean }): string {
-  return render(prepareGeneric(value), opts.pretty ? '  ' : undefined, 0);
+  return writeGeneric(value, { indent: opts.pretty ? '  ' : undefined, shapes: CONFIG_KINDS }, 0);
 }

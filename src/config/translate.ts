@@ -79,14 +79,24 @@ export interface TranslateUpOptions {
 }
 
 /**
- * Brings a config parsed at spec `from` to the newest spec. The steps that change more than the
- * version: nullable CA sources (3.0 -> 3.1), nullable link target and raid level (3.2 -> 3.3), and
- * setuid/setgid/sticky bits masked off file and directory modes (3.5 -> 3.6). The input is not
- * modified.
+ * Brings a config parsed at spec `from` to the newest spec. Keys that `from` does not have are
+ * dropped. The steps that change more than the version: nullable CA sources (3.0 -> 3.1),
+ * nullable link target and raid level (3.2 -> 3.3), and setuid/setgid/sticky bits masked off file
+ * and directory modes (3.5 -> 3.6). The input is not modified.
  */
 export function translateUp(config: object, from: SpecVersion, opts: TranslateUpOptions = {}): object {
   const result = structuredClone(config) as JsonObject;
-  walkObjects(result, 'Config', [], (object, kind) => {
+  const missing = ADDED_IN.filter((rule) => !atLeast(from, rule.since));
+  walkObjects(result, 'Config', [], (object, kind, path) => {
+    // Upstream decodes into the `from` version's types first: keys that version does not have
+    // (reported as unused keys by validation) never reach the newer config.
+    const fields = CONFIG_KINDS[kind] ?? [];
+    for (const key of Object.keys(object)) {
+      if (!fields.some((field) => field.key === key)) delete object[key];
+    }
+    for (const rule of missing) {
+      if (rule.kind === kind && (rule.where === undefined || rule.where(path))) delete object[rule.key];
+    }
     // Go's plain strings become pointers to their (possibly empty) value.
     if (kind === 'CaReference' && !atLeast(from, '3.1.0') && object['source'] == null) object['source'] = '';
     if (kind === 'Link' && !atLeast(from, '3.3.0') && object['target'] == null) object['target'] = '';

@@ -157,7 +157,7 @@ function requestHeaders(resource: Resource, ctx: FetchContext, path: ConfigPath,
     if (header.value === undefined || header.value === null) {
       throw fetchError('HEADER_VALUE_MISSING', [...path, 'httpHeaders', index, 'value'], source, undefined);
     }
-    headers[header.name.toLowerCase()] = header.value;
+    headers[(header.name ?? '').toLowerCase()] = header.value;
   });
   return headers;
 }

@@ -3,7 +3,7 @@
 import type { ConfigPath } from '../report.ts';
 
 export interface HttpHeader {
-  name: string;
+  name?: string;
   value?: string | null;
 }
 

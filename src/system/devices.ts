@@ -110,25 +110,46 @@ export function kernelPartitionNumbers(disk: string): number[] {
   return [...partitionsOf(disk).keys()].sort((a, b) => a - b);
 }
 
+/** A partition as the kernel should see it: start and size in 512-byte units. */
+export interface KernelPartition {
+  number: number;
+  start: number;
+  size: number;
+}
+
 /**
- * Tells the kernel about changed partitions with BLKPG (partx), one number at a time, because
- * without table parsers (or with a busy disk) the kernel does not reread the table itself.
- * Failures are only logged, as upstream does: the geometry check afterwards decides.
+ * Makes the kernel's partitions of `disk` equal `table` with BLKPG (partx), one number at a time.
+ * sgdisk's reread request (BLKRRPART) makes a kernel without table parsers drop every partition
+ * of a loop device, and a busy disk refuses it, so the whole table is synced, not just the
+ * changed entries. Failures are only logged, as upstream does; the caller checks the result.
  */
-export async function syncPartitions(ctx: DeviceContext, disk: string, changed: readonly number[], deleted: readonly number[]): Promise<void> {
+export async function syncPartitions(ctx: DeviceContext, disk: string, table: readonly KernelPartition[]): Promise<void> {
   if (!isBlockDevice(disk)) return;
-  const known = new Set(kernelPartitionNumbers(disk));
   const run = async (args: string[]) => {
     const result = await ctx.exec(ctx.tools.partx, args, { reject: false });
     if (result.exitCode !== 0) ctx.log.info(`partx ${args.join(' ')} failed (ignored): ${result.stderr.trim()}`);
   };
-  for (const n of deleted) if (known.has(n)) await run(['--delete', '--nr', String(n), disk]);
-  for (const n of changed) {
-    // A resized or recreated slot still has the old kernel entry: drop it, then add the new one.
-    if (known.has(n) && !deleted.includes(n)) await run(['--delete', '--nr', String(n), disk]);
-    await run(['--add', '--nr', String(n), disk]);
+  const known = new Set(kernelPartitionNumbers(disk));
+  for (const n of known) {
+    const wanted = table.find((p) => p.number === n);
+    const seen = kernelPartition(disk, n);
+    if (wanted === undefined || seen === undefined || seen.start !== wanted.start || seen.size !== wanted.size) {
+      await run(['--delete', '--nr', `${n}:${n}`, disk]);
+      known.delete(n);
+    }
   }
+  for (const p of table) if (!known.has(p.number)) await run(['--add', '--nr', `${p.number}:${p.number}`, disk]);
   await settle(ctx);
+}
+
+/** True when the kernel's partitions of `disk` are exactly `table`. */
+export function kernelMatches(disk: string, table: readonly KernelPartition[]): boolean {
+  const numbers = kernelPartitionNumbers(disk);
+  if (numbers.length !== table.length) return false;
+  return table.every((p) => {
+    const seen = kernelPartition(disk, p.number);
+    return seen !== undefined && seen.start === p.start && seen.size === p.size;
+  });
 }
 
 /** Returns the device node `tag=value` resolves to, probing every block device (no cache). */
@@ -158,7 +179,7 @@ export async function probe(ctx: DeviceContext, device: string, path?: ConfigPat
 async function registerPartitionNode(ctx: DeviceContext, path: string): Promise<void> {
   const m = /^(\/dev\/.*\d)p(\d+)$/.exec(path) ?? /^(\/dev\/[a-z]+)(\d+)$/.exec(path);
   if (m === null || !isBlockDevice(m[1] ?? '')) return;
-  await ctx.exec(ctx.tools.partx, ['--add', '--nr', m[2] ?? '', m[1] ?? ''], { reject: false });
+  await ctx.exec(ctx.tools.partx, ['--add', '--nr', `${m[2]}:${m[2]}`, m[1] ?? ''], { reject: false });
 }
 
 /**

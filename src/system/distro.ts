@@ -58,7 +58,7 @@ const DEFAULTS: Tools = {
 
 /** KINDLING_USERADD, KINDLING_MKFS_EXT4, ... */
 export function toolEnvName(tool: keyof Tools): string {
-  return `KINDLING_${tool.replace(/[A-Z0-9]+/g, (m) => `_${m}`).toUpperCase()}`;
+  return `KINDLING_${tool.replace(/[A-Z]/g, (m) => `_${m}`).toUpperCase()}`;
 }
 
 export function toolsFromEnv(env: NodeJS.ProcessEnv = process.env): Tools {

@@ -1,7 +1,10 @@
 // Data URL decoding (acceptance and upstream's error strings) and Butane's two encodings.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeDataUrl, encodeDataUrl, escapeDataUrlText, shortestDataUrl } from '../../src/config/data-url.ts';
+import { canRun } from '../helpers/env.ts';
 
 function text(url: string): string {
   const result = decodeDataUrl(url);
@@ -122,5 +125,39 @@ describe('encodeDataUrl', () => {
         expect('data' in result || result.error.length > 0).toBe(true);
       }),
     );
+  });
+});
+
+const corpus = new URL('../../../shared/conformance/butane-docs/cases', import.meta.url).pathname;
+const haveCorpus = canRun('the Butane conformance corpus in ../shared', existsSync(corpus));
+
+/** Every resource Butane encoded itself: those carry a `compression` key next to a data URL. */
+function encodedResources(value: unknown, found: { compression: string; source: string }[] = []): typeof found {
+  if (Array.isArray(value)) for (const item of value) encodedResources(item, found);
+  else if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    if (typeof record['compression'] === 'string' && typeof record['source'] === 'string' && record['source'].startsWith('data:')) {
+      found.push({ compression: record['compression'], source: record['source'] });
+    }
+    for (const item of Object.values(record)) encodedResources(item, found);
+  }
+  return found;
+}
+
+describe.skipIf(!haveCorpus)('data URLs in upstream Butane outputs', () => {
+  const resources = haveCorpus
+    ? readdirSync(corpus)
+        .filter((name) => existsSync(join(corpus, name, 'expected.json')))
+        .flatMap((name) => encodedResources(JSON.parse(readFileSync(join(corpus, name, 'expected.json'), 'utf8'))))
+    : [];
+
+  it('decode, and the uncompressed ones re-encode to the same text', () => {
+    expect(resources.filter((r) => r.compression === '').length).toBeGreaterThan(5);
+    expect(resources.some((r) => r.compression === 'gzip')).toBe(true);
+    for (const resource of resources) {
+      const decoded = decodeDataUrl(resource.source);
+      expect(decoded).not.toHaveProperty('error');
+      if (resource.compression === '' && 'data' in decoded) expect(shortestDataUrl(decoded.data)).toBe(resource.source);
+    }
   });
 });

@@ -61,6 +61,23 @@ describe('translateUp', () => {
     expect(from35).toContain('"advertisement":"{}"');
   });
 
+  it('drops keys the source version does not have, as decoding into its types does', () => {
+    const config = {
+      ignition: { version: '3.0.0', proxy: { httpProxy: 'http://p' }, config: { merge: [{ source: 'https://a', compression: 'gzip', httpHeaders: [{ name: 'A', value: 'b' }] }] } },
+      kernelArguments: { shouldExist: ['quiet'] },
+      storage: { luks: [{ name: 'l' }], files: [{ path: '/f', mdoe: 420, contents: { compression: 'gzip', source: 'data:,x' } }] },
+      foo: true,
+    };
+    expect(translateUp(config, '3.0.0')).toEqual({
+      ignition: { version: LATEST, config: { merge: [{ source: 'https://a' }] } },
+      storage: { files: [{ path: '/f', contents: { compression: 'gzip', source: 'data:,x' } }] },
+    });
+    const from33 = translateUp({ ...config, ignition: { version: '3.3.0' } }, '3.3.0') as TestConfig;
+    expect(from33.kernelArguments).toEqual({ shouldExist: ['quiet'] });
+    expect(from33.storage?.['luks']).toEqual([{ name: 'l' }]);
+    expect(from33).not.toHaveProperty('foo');
+  });
+
   it('does not modify its input', () => {
     const config = { ignition: { version: '3.2.0' }, storage: { files: [{ path: '/f', mode: 0o4755 }], links: [{ path: '/l' }] } };
     const before = JSON.stringify(config);

@@ -1,12 +1,16 @@
 // Differential test of `kindling validate` against upstream's ignition-validate (Debian's 2.14):
 // the same generated configs go through both, and exit codes, report entries (severity, path,
 // line, col, message) and parse-failure messages must agree after mapping 2.14's older strings.
+// Kindling's CLI runs in-process for every config (its bundle starts too slowly to spawn a thousand
+// times); a fixed sample also goes through the built bundle, which must print exactly the same.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/dispatch.ts';
 import { canRun, hasCommand } from '../helpers/env.ts';
 import { COLUMNS } from './config-fragments.ts';
 import { generateCases, type ConfigCase } from './config-generator.ts';
@@ -23,6 +27,24 @@ const BUNDLE = join(ROOT, 'dist/kindling.cjs');
  * fails, so the list cannot go stale.
  */
 const KNOWN_DIFFERENCES: ReadonlyMap<string, string> = new Map([]);
+
+/** Every this-many-th case also runs through dist/kindling.cjs. */
+const BUNDLE_STRIDE = 40;
+
+/** `kindling validate FILE` through the CLI dispatcher, in this process. */
+async function runInProcess(file: string): Promise<Outcome> {
+  const capture = (): { stream: PassThrough; text: () => string } => {
+    const chunks: Buffer[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+  };
+  const stdout = capture();
+  const stderr = capture();
+  const code = await main(['validate', file], { stdin: Readable.from([]), stdout: stdout.stream, stderr: stderr.stream }, undefined);
+  await new Promise((done) => setImmediate(done));
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
 
 interface Compared {
   upstream: Outcome;
@@ -44,6 +66,7 @@ const upstreamAvailable = canRun('ignition-validate', hasCommand('ignition-valid
 describe.runIf(upstreamAvailable)('kindling validate agrees with ignition-validate', () => {
   const cases = generateCases(SEED);
   const results = new Map<string, Compared>();
+  const bundled = new Map<string, { inProcess: Outcome; bundle: Outcome }>();
   let dir = '';
 
   beforeAll(async () => {
@@ -57,11 +80,18 @@ describe.runIf(upstreamAvailable)('kindling validate agrees with ignition-valida
       writeFileSync(ours, c.ours);
       return { upstream, ours };
     });
-    const [up, our] = await Promise.all([
+    const sample = files.filter((_, i) => i % BUNDLE_STRIDE === 0);
+    const [up, fromBundle] = await Promise.all([
       runPool(files, 2, (f) => runOnce('ignition-validate', [f.upstream])),
-      runPool(files, 3, (f) => runOnce(process.execPath, [BUNDLE, 'validate', f.ours])),
+      runPool(sample, 2, (f) => runOnce(process.execPath, [BUNDLE, 'validate', f.ours])),
     ]);
-    cases.forEach((c, i) => results.set(c.id, { upstream: up[i] as Outcome, ours: our[i] as Outcome }));
+    const ours: Outcome[] = [];
+    for (const f of files) ours.push(await runInProcess(f.ours));
+    cases.forEach((c, i) => results.set(c.id, { upstream: up[i] as Outcome, ours: ours[i] as Outcome }));
+    sample.forEach((_, j) => {
+      const i = j * BUNDLE_STRIDE;
+      bundled.set((cases[i] as ConfigCase).id, { inProcess: ours[i] as Outcome, bundle: fromBundle[j] as Outcome });
+    });
   }, 600_000);
 
   afterAll(() => {
@@ -76,6 +106,11 @@ describe.runIf(upstreamAvailable)('kindling validate agrees with ignition-valida
     expect(exits.filter((code) => code === 0).length).toBeGreaterThan(100);
     expect(exits.filter((code) => code === 1).length).toBeGreaterThan(100);
     expect(generateCases(SEED).map((c) => c.ours.toString('base64'))).toEqual(cases.map((c) => c.ours.toString('base64')));
+  });
+
+  it('prints exactly the same from the built bundle as in-process', () => {
+    expect(bundled.size).toBeGreaterThanOrEqual(20);
+    for (const [id, { inProcess, bundle }] of bundled) expect(bundle, id).toEqual(inProcess);
   });
 
   it('lists only known differences that exist in the corpus', () => {

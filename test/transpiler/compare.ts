@@ -10,7 +10,14 @@ function encodingOf(source: string, compression: unknown): string {
   const kind = compression === 'gzip' ? 'gzip' : source.startsWith('data:;base64,') ? 'base64' : 'plain';
   const decoded = decodeDataUrl(source);
   if ('error' in decoded) return `${kind}:invalid`;
-  const bytes = compression === 'gzip' ? gunzipSync(decoded.data) : decoded.data;
+  let bytes = decoded.data;
+  if (compression === 'gzip') {
+    try {
+      bytes = gunzipSync(decoded.data);
+    } catch {
+      // Content the user declared as compressed is kept as given, gzip or not.
+    }
+  }
   return `${kind}:${bytes.toString('base64')}`;
 }
 

@@ -54,13 +54,14 @@ export function validateBootDevice(bootDevice: SourceObject | undefined, ctx: Co
     ctx.report.push(entry(fcosAtLeast(ctx.flavor, 7) ? 'error' : 'warning', 'MIRROR_LAYOUT_MISSING', [...at, 'mirror']));
   }
   const device = typeof p.luks?.device === 'string' ? p.luks.device : undefined;
-  if (p.layout === 's390x-eckd' || p.layout === 's390x-zfcp') {
+  const known = p.layout === undefined || layouts.includes(p.layout);
+  if (known && (p.layout === 's390x-eckd' || p.layout === 's390x-zfcp')) {
     if (device === undefined) ctx.report.push(entry('error', 'BOOT_LUKS_DEVICE_REQUIRED', [...at, 'luks', 'device']));
     else if (!device.startsWith(p.layout === 's390x-eckd' ? '/dev/dasd' : '/dev/sd')) {
       ctx.report.push(entry('error', 'BOOT_LUKS_DEVICE_PREFIX', [...at, 'luks', 'device']));
     }
   }
-  if (p.layout !== undefined && S390X.has(p.layout) && p.devices.length > 0) {
+  if (known && p.layout !== undefined && S390X.has(p.layout) && p.devices.length > 0) {
     ctx.report.push(entry('error', 'MIRROR_S390X', [...at, 'mirror']));
   }
   if (p.cex && (p.layout === undefined || !S390X.has(p.layout))) {
@@ -130,18 +131,22 @@ export function generateBootDevice(bootDevice: SourceObject | undefined): Tracke
     else if (layout === 's390x-zfcp' && device !== undefined) target = `${device}4`;
     else if (wantMirror) target = '/dev/md/md-root';
     const volume: Record<string, unknown> = {};
-    if (p.cex) volume.cex = { enabled: true };
-    else {
-      const clevis: Record<string, unknown> = {};
-      if (p.tang.length > 0) clevis.tang = p.tang.map((t) => ({ ...(asObj(t) ?? {}) }));
-      if (typeof l.threshold === 'number') clevis.threshold = l.threshold;
-      if (typeof l.tpm2 === 'boolean') clevis.tpm2 = l.tpm2;
-      volume.clevis = clevis;
+    record(set, ['storage', 'luks', 0], luksAt);
+    if (p.cex) {
+      volume.cex = { enabled: true };
+      record(set, ['storage', 'luks', 0, 'cex'], [...luksAt, 'cex']);
     }
+    // Clevis settings stay even next to cex, so that Ignition's own check rejects the mix.
+    const clevis: Record<string, unknown> = {};
+    if (p.tang.length > 0) clevis.tang = p.tang.map((t) => ({ ...(asObj(t) ?? {}) }));
+    if (typeof l.threshold === 'number') clevis.threshold = l.threshold;
+    if (typeof l.tpm2 === 'boolean') clevis.tpm2 = l.tpm2;
+    if (Object.keys(clevis).length > 0) volume.clevis = clevis;
+    record(set, ['storage', 'luks', 0, 'clevis'], luksAt);
     volume.device = target;
     if (typeof l.discard === 'boolean') volume.discard = l.discard;
     Object.assign(volume, { label: 'luks-root', name: 'root', wipeVolume: true });
-    record(set, ['storage', 'luks', 0], luksAt);
+    record(set, ['storage', 'luks', 0, 'device'], [...luksAt, 'device']);
     luks.push(volume);
   }
 

@@ -60,6 +60,50 @@ function dumpHasDiscards(dump: string): boolean {
 }
 
 /**
+ * Leaves a LUKS2 header on `node` that `keyPath` opens: the existing one when it may be reused
+ * (no wipe asked, a given key, no clevis, label, UUID and discard flag matching), else a new one.
+ * Any other signature fails without touching the device.
+ */
+export async function prepareVolume(
+  ctx: DeviceContext,
+  luks: LuksSpec,
+  node: string,
+  keyPath: string,
+  mayReuse: boolean,
+  path: ConfigPath,
+): Promise<'reused' | 'formatted'> {
+  const reused = await step(ctx.log, 'checking for an existing volume', luks.device, path, async () => {
+    if (isTrue(luks.wipeVolume)) {
+      await ctx.exec(ctx.tools.wipefs, ['-a', node], { path });
+      return false;
+    }
+    const found = await probe(ctx, node, path);
+    const type = found.TYPE;
+    if (type === undefined) return false;
+    if (type !== 'crypto_LUKS') throw entry('error', 'LUKS_WRONG_TYPE', path, luks.device, type);
+    // LUKS1 is never reused; LUKS2 only when the key is known and clevis will not rebind it.
+    if (found.VERSION !== '2') throw entry('error', 'LUKS_WRONG_TYPE', path, luks.device, `${type} version ${found.VERSION ?? '?'}`);
+    if (!mayReuse) throw entry('error', 'LUKS_WRONG_TYPE', path, luks.device, `${type} that cannot be reused without a keyFile or with clevis`);
+    const dump = (await ctx.exec(ctx.tools.cryptsetup, ['luksDump', node], { path })).stdout;
+    const label = /^Label:\s*(.*)$/m.exec(dump)?.[1]?.trim() ?? '';
+    const matches =
+      (!notEmpty(luks.label) || label === luks.label) &&
+      (!notEmpty(luks.uuid) || (found.UUID ?? '').toLowerCase() === luks.uuid.toLowerCase()) &&
+      dumpHasDiscards(dump) === isTrue(luks.discard);
+    const test = ['luksOpen', '--test-passphrase', '--key-file', keyPath, node];
+    const opens = matches && (await ctx.exec(ctx.tools.cryptsetup, test, { reject: false })).exitCode === 0;
+    if (!opens) throw entry('error', 'LUKS_WRONG_TYPE', path, luks.device, `${type} not matching the config`);
+    ctx.log.info(`volume at "${luks.device}" is already correctly formatted. Skipping...`);
+    return true;
+  });
+  if (reused) return 'reused';
+  await step(ctx.log, 'formatting LUKS volume', luks.device, path, () =>
+    ctx.exec(ctx.tools.cryptsetup, luksFormatArgs(luks, keyPath, node), { path }),
+  );
+  return 'formatted';
+}
+
+/**
  * Sets up one volume and returns its key when the files stage must persist it (no clevis).
  * The temporary key file lives in a private directory that is removed whatever happens.
  */
@@ -76,33 +120,7 @@ export async function createLuks(ctx: LuksContext, luks: LuksSpec, path: ConfigP
       : Buffer.from(randomBytes(4096).toString('hex'));
     await writeFile(keyPath, key, { mode: 0o600 });
 
-    const reused = await step(ctx.log, 'checking for an existing volume', luks.device, path, async () => {
-      if (isTrue(luks.wipeVolume)) {
-        await ctx.exec(ctx.tools.wipefs, ['-a', node], { path });
-        return false;
-      }
-      const found = await probe(ctx, node, path);
-      const type = found.TYPE;
-      if (type === undefined) return false;
-      if (type !== 'crypto_LUKS') throw entry('error', 'LUKS_WRONG_TYPE', path, luks.device, type);
-      if (found.VERSION !== '2' || clevis || !given) throw entry('error', 'LUKS_WRONG_TYPE', path, luks.device, `${type} version ${found.VERSION ?? '?'}`);
-      const dump = (await ctx.exec(ctx.tools.cryptsetup, ['luksDump', node], { path })).stdout;
-      const label = /^Label:\s*(.*)$/m.exec(dump)?.[1]?.trim() ?? '';
-      const matches =
-        (!notEmpty(luks.label) || label === luks.label) &&
-        (!notEmpty(luks.uuid) || (found.UUID ?? '').toLowerCase() === luks.uuid.toLowerCase()) &&
-        dumpHasDiscards(dump) === isTrue(luks.discard);
-      const opens = matches && (await ctx.exec(ctx.tools.cryptsetup, ['luksOpen', '--test-passphrase', '--key-file', keyPath, node], { reject: false })).exitCode === 0;
-      if (!opens) throw entry('error', 'LUKS_WRONG_TYPE', path, luks.device, `${type} not matching the config`);
-      ctx.log.info(`volume at "${luks.device}" is already correctly formatted. Skipping...`);
-      return true;
-    });
-
-    if (!reused) {
-      await step(ctx.log, 'formatting LUKS volume', luks.device, path, () =>
-        ctx.exec(ctx.tools.cryptsetup, luksFormatArgs(luks, keyPath, node), { path }),
-      );
-    }
+    await prepareVolume(ctx, luks, node, keyPath, given && !clevis, path);
     await step(ctx.log, 'opening LUKS volume', luks.name, path, async () => {
       await ctx.exec(ctx.tools.cryptsetup, luksOpenArgs(luks, keyPath, node), { path });
       await waitForDevice(ctx, `/dev/mapper/${luks.name}`, path);

@@ -87,10 +87,9 @@ export function planDryRun(
   partitions: readonly ResolvedPartition[],
   existing: readonly ExistingPartition[],
 ): { partitions: ResolvedPartition[]; ops: SgdiskOp[]; inspect: number[] } {
-  // All deletions come first, so that a recreated entry never collides with the old position of
-  // another listed one (upstream interleaves them per partition; see docs/compatibility.md).
+  // Per entry, in order: delete the old slot, create the new one. sgdisk places a start-0 entry in
+  // the largest block free at that moment, so this order is part of the semantics.
   const ops: SgdiskOp[] = [];
-  const creates: SgdiskOp[] = [];
   const filled = partitions.map((part) => {
     const found = existing.find((p) => p.number === part.number);
     const copy = { ...part };
@@ -101,11 +100,10 @@ export function planDryRun(
     }
     if (copy.shouldExist) {
       // Labels are left out of the dry run: they do not affect placement.
-      creates.push({ kind: 'create', partition: { ...geometry(copy), typeGuid: copy.typeGuid, guid: copy.guid } });
+      ops.push({ kind: 'create', partition: { ...geometry(copy), typeGuid: copy.typeGuid, guid: copy.guid } });
     }
     return copy;
   });
-  ops.push(...creates);
   const inspect = filled.filter((p) => p.shouldExist && (p.startSector === 0 || p.sizeSectors === 0)).map((p) => p.number);
   for (const number of inspect) ops.push({ kind: 'info', number });
   return { partitions: filled, ops, inspect };
@@ -174,10 +172,12 @@ export function planPartitions(
     if (found === undefined && !part.shouldExist) {
       plan.notes.push(`partition ${part.number} specified as nonexistant and no partition was found. Success.`);
     } else if (found === undefined) {
+      plan.ops.push({ kind: 'create', partition: creation(part) });
       plan.created.push(creation(part));
     } else if (!part.shouldExist && !part.wipeEntry) {
       throw entry('error', 'PARTITION_EXISTS_NOT_WIPED', path, part.number);
     } else if (!part.shouldExist) {
+      plan.ops.push({ kind: 'delete', number: part.number });
       plan.deleted.push(part.number);
     } else if (reason === undefined) {
       plan.notes.push(`partition ${part.number} found with correct specifications`);
@@ -191,21 +191,18 @@ export function planPartitions(
         guid: found.guid,
         label: found.label,
       };
+      plan.ops.push({ kind: 'delete', number: part.number }, { kind: 'create', partition: resized });
       plan.deleted.push(part.number);
       plan.created.push(resized);
       plan.notes.push(`resizing partition ${part.number}`);
     } else if (!part.wipeEntry) {
       throw entry('error', 'PARTITION_MISMATCH', path, part.number, reason);
     } else {
+      plan.ops.push({ kind: 'delete', number: part.number }, { kind: 'create', partition: creation(part) });
       plan.deleted.push(part.number);
       plan.created.push(creation(part));
       plan.notes.push(`partition ${part.number} did not meet specifications, wiping partition entry and recreating`);
     }
   }
-  // As in the dry run, every deletion precedes every creation.
-  plan.ops = [
-    ...plan.deleted.map((number): SgdiskOp => ({ kind: 'delete', number })),
-    ...plan.created.map((partition): SgdiskOp => ({ kind: 'create', partition })),
-  ];
   return plan;
 }

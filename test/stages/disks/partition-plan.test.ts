@@ -85,8 +85,8 @@ describe('planDryRun', () => {
     ]);
     expect(dry.ops).toEqual([
       { kind: 'delete', number: 1 },
-      { kind: 'delete', number: 2 },
       { kind: 'create', partition: { number: 1, startSector: 2048, sizeSectors: 20480, typeGuid: undefined, guid: undefined } },
+      { kind: 'delete', number: 2 },
       { kind: 'create', partition: { number: 2, startSector: undefined, sizeSectors: undefined, typeGuid: undefined, guid: undefined } },
     ]);
     expect(dry.inspect).toEqual([]);
@@ -100,7 +100,7 @@ describe('planDryRun', () => {
     );
     expect(dry.inspect).toEqual([1, 2]);
     expect(dry.ops.filter((op) => op.kind === 'create').map((op) => (op.kind === 'create' ? op.partition.number : 0))).toEqual([1, 2]);
-    expect(dry.ops[0]).toEqual({ kind: 'delete', number: 3 });
+    expect(dry.ops.at(-3)).toEqual({ kind: 'delete', number: 3 });
     expect(dry.ops.slice(-2)).toEqual([
       { kind: 'info', number: 1 },
       { kind: 'info', number: 2 },
@@ -132,16 +132,23 @@ describe('mismatch reasons', () => {
 
 describe('the presence × shouldExist × wipePartitionEntry matrix', () => {
   const table = [existing(1, 1, 10)];
-  test('deletions come before creations, so a new entry may take an old one\'s place', () => {
+  test('entries are applied in config order (numbered ones first), each deleted and recreated in place', () => {
     const table2 = [existing(1, 1, 10), existing(2, 11, 10)];
     const result = plan(
       [
-        { number: 3, startMiB: 1, sizeMiB: 4 },
+        { label: 'new', sizeMiB: 4 },
+        { number: 2, label: 'other', wipePartitionEntry: true },
         { number: 1, shouldExist: false, wipePartitionEntry: true },
       ],
       table2,
     );
-    expect(result.ops.map((op) => op.kind)).toEqual(['delete', 'create']);
+    expect(result.ops.map((op) => `${op.kind} ${op.kind === 'create' ? op.partition.number : op.kind === 'zap' ? '' : op.number}`)).toEqual([
+      'delete 2',
+      'create 2',
+      'delete 1',
+      'create 1',
+    ]);
+    expect(result.deleted).toEqual([2, 1]);
   });
 
   test.each([

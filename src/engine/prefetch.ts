@@ -1,0 +1,57 @@
+// Everything the later stages will read, fetched and verified before any disk or file changes:
+// file contents and append fragments, and LUKS key files, streamed into a cache directory beside
+// the state file. Also tells whether the config needs networking at all.
+
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config/index.ts';
+import { fetchAll, type FetchContext, type Resource, type ResourceRef } from '../resource/index.ts';
+import { formatPath } from '../report.ts';
+
+/** Every resource of the final config with a source to read, with its path for errors. */
+export function collectResources(config: Config): ResourceRef[] {
+  const refs: ResourceRef[] = [];
+  const add = (resource: Resource | null | undefined, path: (string | number)[]): void => {
+    if (resource?.source != null) refs.push({ resource, path });
+  };
+  for (const [i, file] of (config.storage?.files ?? []).entries()) {
+    add(file.contents, ['storage', 'files', i, 'contents']);
+    for (const [j, fragment] of (file.append ?? []).entries()) add(fragment, ['storage', 'files', i, 'append', j]);
+  }
+  for (const [i, luks] of (config.storage?.luks ?? []).entries()) add(luks.keyFile, ['storage', 'luks', i, 'keyFile']);
+  return refs;
+}
+
+const isLocal = (source: string): boolean => source === '' || source.startsWith('data:');
+
+/** Upstream's neednet walk (ignition-spec.md §10.1): remote resources, Tang without advertisement, custom pins that need it. */
+export function needsNetwork(config: Config): boolean {
+  if (collectResources(config).some((r) => !isLocal(r.resource.source ?? ''))) return true;
+  for (const luks of config.storage?.luks ?? []) {
+    if ((luks.clevis?.tang ?? []).some((t) => t.advertisement == null || t.advertisement === '')) return true;
+    if (luks.clevis?.custom?.needsNetwork === true) return true;
+  }
+  return false;
+}
+
+export function resourcesNeedNetwork(config: Config): boolean {
+  return collectResources(config).some((r) => !isLocal(r.resource.source ?? ''));
+}
+
+/**
+ * Fetches every resource into `dir` (emptied first, so a rerun after a crash starts clean) and
+ * returns the map from resource path to cached file.
+ */
+export async function prefetch(config: Config, ctx: FetchContext, dir: string, concurrency: number): Promise<Record<string, string>> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const refs = collectResources(config);
+  const fetched = await fetchAll(refs, ctx, { dir, concurrency });
+  const map: Record<string, string> = {};
+  for (const [i, ref] of refs.entries()) {
+    const file = join(dir, `resource-${i}`);
+    await rename((fetched[i] as { file: string }).file, file);
+    map[formatPath(ref.path)] = file;
+  }
+  return map;
+}

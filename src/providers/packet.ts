@@ -1,0 +1,64 @@
+// Equinix Metal (Packet; the service has been shut down, kept for old images): user data at
+// https://metadata.packet.net/userdata where every error is fatal; metadata JSON; the first-boot
+// phone-home POST to phone_home_url.
+import { baseUrl } from './endpoint.ts';
+import { getTextOrUndefined } from './http.ts';
+import { indexed } from './attributes.ts';
+import { httpUserDataProvider } from './http-user-data.ts';
+import { send } from './send.ts';
+import { entry } from '../report.ts';
+import type { Metadata, ProviderContext } from './types.ts';
+
+export const PACKET_ENDPOINT = 'PACKET_METADATA';
+const DEFAULT_BASE = 'https://metadata.packet.net';
+
+interface PacketAddress {
+  address_family?: number;
+  public?: boolean;
+  address?: string;
+  gateway?: string;
+}
+interface PacketMetadata {
+  hostname?: string;
+  plan?: string;
+  ssh_keys?: string[];
+  phone_home_url?: string;
+  network?: { addresses?: PacketAddress[] };
+}
+
+async function document(ctx: ProviderContext): Promise<PacketMetadata> {
+  const url = `${baseUrl(ctx, PACKET_ENDPOINT, DEFAULT_BASE)}/metadata`;
+  const text = await getTextOrUndefined(ctx, url, { Accept: '*/*' });
+  if (text === undefined) throw entry('error', 'METADATA_FAILED', undefined, 'packet', `${url} not found`);
+  return JSON.parse(text) as PacketMetadata;
+}
+
+async function metadata(ctx: ProviderContext): Promise<Metadata> {
+  const doc = await document(ctx);
+  const addresses = doc.network?.addresses ?? [];
+  const pick = (family: number, pub: boolean) => addresses.filter((a) => a.address_family === family && a.public === pub);
+  const attributes: Record<string, string> = {
+    ...indexed('PACKET_IPV4_PUBLIC', pick(4, true).map((a) => a.address)),
+    ...indexed('PACKET_IPV4_PUBLIC_GATEWAY', pick(4, true).map((a) => a.gateway)),
+    ...indexed('PACKET_IPV4_PRIVATE', pick(4, false).map((a) => a.address)),
+    ...indexed('PACKET_IPV4_PRIVATE_GATEWAY', pick(4, false).map((a) => a.gateway)),
+    ...indexed('PACKET_IPV6_PUBLIC', pick(6, true).map((a) => a.address)),
+    ...indexed('PACKET_IPV6_PUBLIC_GATEWAY', pick(6, true).map((a) => a.gateway)),
+  };
+  if (doc.hostname !== undefined) attributes.PACKET_HOSTNAME = doc.hostname;
+  if (doc.plan !== undefined) attributes.PACKET_PLAN = doc.plan;
+  if (doc.phone_home_url !== undefined) attributes.PACKET_PHONE_HOME_URL = doc.phone_home_url;
+  return { attributes, sshKeys: doc.ssh_keys ?? [], hostname: doc.hostname };
+}
+
+async function checkIn(ctx: ProviderContext): Promise<void> {
+  const url = (await document(ctx)).phone_home_url;
+  if (url === undefined || url === '') throw entry('error', 'CHECK_IN_FAILED', undefined, 'packet', 'metadata has no phone_home_url');
+  const res = await send(ctx, { url, method: 'POST', attempts: 5, headers: { 'content-type': 'application/json' }, body: '' });
+  if (res.status >= 300) throw entry('error', 'CHECK_IN_FAILED', undefined, 'packet', `phone home answered HTTP ${res.status}`);
+}
+
+export const packet = httpUserDataProvider(
+  { id: 'packet', endpoint: PACKET_ENDPOINT, defaultBase: DEFAULT_BASE, path: '/userdata', headers: { Accept: '*/*' }, notFoundIsError: true },
+  { metadata, checkIn },
+);

@@ -1,0 +1,32 @@
+// Runs the files stage on a fresh temp root made from the template, for unit tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filesStage } from '../../../../src/stages/files/index.ts';
+import type { Config, StageContext } from '../../../../src/stages/context.ts';
+import { testContext, type TestContext } from './context.ts';
+import { makeTemplateRoot } from './template-root.ts';
+
+const roots: string[] = [];
+
+export function newRoot(template = true): string {
+  const root = mkdtempSync(join(tmpdir(), 'kindling-files-'));
+  roots.push(root);
+  if (template) makeTemplateRoot(root);
+  return root;
+}
+
+export function removeRoots(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
+export function config(body: Omit<Config, 'ignition'>): Config {
+  return { ignition: { version: '3.7.0-experimental' }, ...body };
+}
+
+export async function runFiles(root: string, body: Omit<Config, 'ignition'>, ctx: StageContext = testContext(root)): Promise<TestContext> {
+  await filesStage(config(body), ctx);
+  return ctx as TestContext;
+}
+
+export const text = (s: string): string => `data:,${encodeURIComponent(s)}`;

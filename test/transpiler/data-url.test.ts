@@ -1,0 +1,54 @@
+// Butane's encoding contest for inline and local contents (butane.md §4.3).
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { decodeDataUrl } from '../../src/config/data-url.ts';
+import { encodeContent } from '../../transpiler/data-url.ts';
+
+const auto = { userCompression: undefined, allowGzip: true, legacy: false };
+const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
+
+describe('encodeContent', () => {
+  test('short text is URL-escaped with upstream escape set', () => {
+    expect(encodeContent(bytes('Hello, world!'), auto)).toEqual({ source: 'data:,Hello%2C%20world!', compression: '' });
+  });
+
+  test('base64 wins only when strictly shorter', () => {
+    expect(encodeContent(Buffer.from([0, 1, 2, 3, ...bytes('binary')]), auto).source).toBe('data:,%00%01%02%03binary');
+    expect(encodeContent(Buffer.from([0xff, 0xfe, 0xfd, 0xfc, 0xfb, 0xfa]), auto).source).toBe('data:;base64,//79/Pv6');
+  });
+
+  test('repetitive text is gzipped', () => {
+    const text = `${'a'.repeat(100)}\n`;
+    const encoded = encodeContent(bytes(text), auto);
+    expect(encoded.compression).toBe('gzip');
+    const decoded = decodeDataUrl(encoded.source);
+    expect('data' in decoded ? gunzipSync(decoded.data).toString() : '').toBe(text);
+  });
+
+  test('no gzip where it is not allowed, nor on fcos 1.0', () => {
+    const text = bytes('b'.repeat(300));
+    expect(encodeContent(text, { ...auto, allowGzip: false }).compression).toBe('');
+    expect(encodeContent(text, { ...auto, legacy: true })).toEqual({ source: `data:,${'b'.repeat(300)}` });
+  });
+
+  test('a compression set by the user is kept and nothing is recompressed', () => {
+    expect(encodeContent(bytes('x'.repeat(300)), { ...auto, userCompression: 'gzip' })).toEqual({ source: `data:,${'x'.repeat(300)}`, compression: 'gzip' });
+  });
+
+  test('empty content', () => {
+    expect(encodeContent(Buffer.alloc(0), auto)).toEqual({ source: 'data:,', compression: '' });
+  });
+
+  test('every encoding decodes back to the same bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (data) => {
+        const encoded = encodeContent(data, auto);
+        const decoded = decodeDataUrl(encoded.source);
+        if (!('data' in decoded)) return false;
+        const back = encoded.compression === 'gzip' ? gunzipSync(decoded.data) : decoded.data;
+        return Buffer.compare(back, Buffer.from(data)) === 0;
+      }),
+    );
+  });
+});
