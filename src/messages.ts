@@ -162,6 +162,7 @@ export const messages = {
   LUKS_WRONG_TYPE: (device: string, type: string) =>
     `volume at "${device}" is not of the correct type (found ${type}) and a volume wipe was not requested`,
   CLEVIS_NOT_INSTALLED: (name: string) => `luks device "${name}" needs clevis, which is not installed`,
+  LUKS_CEX_UNSUPPORTED: (name: string) => `luks device "${name}" uses cex secure keys, which Kindling does not support`,
   MOUNT_NON_DIRECTORY: (path: string, component: string) =>
     `mount path "${path}" contains non-directory component "${component}"`,
 
@@ -244,7 +245,6 @@ export const messages = {
   // Runner engine (src/engine/): acquiring the config and handing it between stages.
   CONFIG_INVALID: (source: string) => `config from ${source} is not valid`,
   CONFIG_UNPARSEABLE: (source: string, detail: string) => `couldn't parse config from ${source}: ${detail}`,
-  PLATFORM_UNKNOWN: (id: string) => `unknown platform "${id}"`,
   CONFIG_CACHE_MISSING: (file: string) => `no config cache at ${file}: the fetch stage has not run`,
   STAGE_UNKNOWN: (stage: string) => `unknown stage "${stage}"`,
   ALREADY_PROVISIONED: (file: string) => `${file} exists: this root was provisioned already (use --force to run again)`,

@@ -6,6 +6,16 @@ import { encodeDataUrl, shortestDataUrl } from '../src/config/data-url.ts';
 
 const GO_GZIP_OVERHEAD = 3;
 
+/**
+ * The smallest deflate window that still lets every match reach back to the start of the input,
+ * so the output is the same as with the full 32 KiB window but each call allocates far less.
+ */
+function windowBitsFor(length: number): number {
+  let bits = 9;
+  while (bits < 15 && 2 ** bits - 262 < length) bits++;
+  return bits;
+}
+
 export interface EncodedResource {
   source: string;
   /** The compression to emit: "" or "gzip" when Butane chose, absent on fcos 1.0. */
@@ -25,7 +35,7 @@ export function encodeContent(
   const userSet = options.userCompression !== undefined && options.userCompression !== '';
   if (userSet) return { source: best, compression: options.userCompression };
   if (options.allowGzip && bytes.length > 0) {
-    const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION });
+    const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION, windowBits: windowBitsFor(bytes.length) });
     const gzUrl = `data:;base64,${gz.toString('base64')}`;
     // Go's gzip writer ends with an extra empty stored block, so its output runs about three
     // bytes longer than zlib's; judging by Go's length keeps upstream's choice near the boundary.

@@ -45,10 +45,29 @@ function openshiftFilters(config: Obj, minor: number): ProvisionError[] {
   const forbid = (path: ConfigPath, subject: string): void => {
     out.push(entry('error', 'FIELD_UNSUPPORTED', path, subject));
   };
+  const storage = asObj(config.storage);
   const passwd = asObj(config.passwd);
-  if (list(passwd?.groups).length > 0) forbid(['passwd', 'groups'], 'groups are not supported');
+  // What RHCOS and the MCO reject, checked on the desugared config first (upstream's order) ...
+  list(storage?.filesystems).forEach((fs, i) => {
+    if (fs.format === 'btrfs') forbid(['storage', 'filesystems', i, 'format'], 'btrfs is not supported');
+  });
+  list(storage?.filesystems).forEach((fs, i) => {
+    if (fs.format === 'none' && minor >= 14) forbid(['storage', 'filesystems', i, 'format'], 'format "none" is not supported');
+  });
+  list(storage?.files).forEach((file, i) => {
+    const source = asObj(file.contents)?.source;
+    if (typeof source === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(source) && !/^data:/i.test(source)) {
+      forbid(['storage', 'files', i, 'contents', 'source'], 'file contents source must be data URL');
+    }
+    if (typeof file.mode === 'number' && (file.mode & ~0o777) !== 0) forbid(['storage', 'files', i, 'mode'], 'special mode bits are not supported');
+  });
   list(passwd?.users).forEach((user, i) => {
     if (user.name !== 'core') forbid(['passwd', 'users', i, 'name'], 'users other than "core" are not supported');
+  });
+  // ... then the field filters.
+  if (minor >= 14 && nonEmpty(config.kernelArguments)) out.push(entry('error', 'KARGS_USE_OPENSHIFT', ['kernelArguments']));
+  if (list(passwd?.groups).length > 0) forbid(['passwd', 'groups'], 'groups are not supported');
+  list(passwd?.users).forEach((user, i) => {
     const allowed = new Set(['name', 'sshAuthorizedKeys', ...(minor >= 13 ? ['passwordHash'] : [])]);
     for (const key of Object.keys(user)) {
       if (!allowed.has(key) && nonEmpty(user[key])) {
@@ -56,31 +75,17 @@ function openshiftFilters(config: Obj, minor: number): ProvisionError[] {
       }
     }
   });
-  const storage = asObj(config.storage);
   if (list(storage?.directories).length > 0) forbid(['storage', 'directories'], 'directories are not supported');
-  if (list(storage?.links).length > 0) forbid(['storage', 'links'], 'links are not supported');
   list(storage?.files).forEach((file, i) => {
     const at: ConfigPath = ['storage', 'files', i];
     if (minor <= 22 && list(file.append).length > 0) forbid([...at, 'append'], 'appending to files is not supported');
     const contents = asObj(file.contents);
-    if (contents !== undefined) {
-      if (list(contents.httpHeaders).length > 0) forbid([...at, 'contents', 'httpHeaders'], 'file HTTP headers are not supported');
-      if (minor <= 9 && typeof contents.compression === 'string' && contents.compression !== '') {
-        forbid([...at, 'contents', 'compression'], 'file compression is not supported');
-      }
-      if (typeof contents.source === 'string' && !contents.source.startsWith('data:')) {
-        forbid([...at, 'contents', 'source'], 'file contents source must be data URL');
-      }
+    if (minor <= 9 && typeof contents?.compression === 'string' && contents.compression !== '') {
+      forbid([...at, 'contents', 'compression'], 'file compression is not supported');
     }
-    if (typeof file.mode === 'number' && (file.mode & ~0o777) !== 0) forbid([...at, 'mode'], 'special mode bits are not supported');
+    if (list(contents?.httpHeaders).length > 0) forbid([...at, 'contents', 'httpHeaders'], 'file HTTP headers are not supported');
   });
-  list(storage?.filesystems).forEach((fs, i) => {
-    if (fs.format === 'btrfs') forbid(['storage', 'filesystems', i, 'format'], 'btrfs is not supported');
-    if (fs.format === 'none' && minor >= 14) forbid(['storage', 'filesystems', i, 'format'], 'format "none" is not supported');
-  });
-  if (minor >= 14 && nonEmpty(config.kernelArguments)) {
-    out.push(entry('error', 'KARGS_USE_OPENSHIFT', ['kernelArguments']));
-  }
+  if (list(storage?.links).length > 0) forbid(['storage', 'links'], 'links are not supported');
   return out;
 }
 
@@ -92,16 +97,17 @@ function fcosPartitionChecks(storage: Obj | undefined, flavor: Flavor): Provisio
     parts.forEach((part, j) => {
       const at: ConfigPath = ['storage', 'disks', i, 'partitions', j];
       const label = typeof part.label === 'string' ? part.label : undefined;
-      if (disk.wipeTable !== true && label !== undefined && RESERVED_NUMBERS[label] !== undefined) {
-        const number = typeof part.number === 'number' ? part.number : 0;
-        if (number !== 0 && number !== RESERVED_NUMBERS[label]) out.push(entry('warning', 'PARTITION_RESERVED_NUMBER', [...at, 'number']));
-      }
       if (label === 'root' && (flavor.fcos ?? 0) >= 3) {
         const size = typeof part.sizeMiB === 'number' ? part.sizeMiB : 0;
         if (size !== 0 && size < 8192) out.push(entry('warning', 'ROOT_TOO_SMALL', [...at, 'sizeMiB']));
-        if (size === 0 && parts.slice(j + 1).some((other) => typeof other.startMiB !== 'number')) {
-          out.push(entry('warning', 'ROOT_CANNOT_EXPAND', at));
+        if (size === 0 && parts.slice(j + 1).some((other) => typeof other.startMiB !== 'number' || other.startMiB === 0)) {
+          out.push(entry('warning', 'ROOT_CANNOT_EXPAND', [...at, 'label']));
         }
+      }
+      // Mirrored boot disks have no partition numbers at all, so only disks that keep their table count.
+      if (disk.wipeTable !== true && label !== undefined && RESERVED_NUMBERS[label] !== undefined) {
+        const number = typeof part.number === 'number' ? part.number : 0;
+        if (number !== RESERVED_NUMBERS[label]) out.push(entry('warning', 'PARTITION_RESERVED_NUMBER', [...at, 'label']));
       }
     });
   });

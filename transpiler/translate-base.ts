@@ -3,7 +3,7 @@
 // contents_local and ssh_authorized_keys_local — while recording non-identity paths.
 
 import { entry, type ConfigPath } from '../src/report.ts';
-import { parseConfig } from '../src/config/index.ts';
+import { checkChildConfig } from './child-config.ts';
 import { camelKey, fieldAvailable, type FieldType, type ObjectSpec } from './fields.ts';
 import { readLocal, type Context } from './context.ts';
 import { encodeContent } from './data-url.ts';
@@ -70,6 +70,11 @@ function resolveResource(source: SourceObject, result: Obj, path: ConfigPath, ou
   } else if (typeof source.local === 'string') {
     from = [...path, 'local'];
     bytes = readLocal(ctx, source.local, from);
+    if (bytes !== undefined && path[0] === 'ignition' && path[1] === 'config' && ctx.flavor.base >= 7) {
+      const errors = ctx.report.length;
+      checkChildConfig(Buffer.from(bytes).toString('utf8'), from, [...from, 'version'], ctx);
+      if (ctx.report.slice(errors).some((e) => e.severity === 'error')) return;
+    }
   } else return;
   if (bytes === undefined) return;
   const flavor = ctx.flavor;
@@ -84,27 +89,10 @@ function resolveResource(source: SourceObject, result: Obj, path: ConfigPath, ou
     result.compression = encoded.compression;
     if (source.compression === undefined) record(set, [...out, 'compression'], from);
   }
-  if (path[0] === 'ignition' && path[1] === 'config') checkChildConfig(bytes, from, ctx);
-}
-
-/** Inline and local Ignition configs in merge/replace are validated like any other config. */
-function checkChildConfig(bytes: Uint8Array, at: ConfigPath, ctx: Context): void {
-  if (bytes.length === 0) return;
-  const parsed = parseConfig(Buffer.from(bytes).toString('utf8'));
-  if (parsed.failure !== undefined) {
-    if (parsed.failure.code === 'VERSION_UNSUPPORTED' || parsed.failure.code === 'VERSION_UNPARSEABLE') {
-      ctx.report.push(entry('warning', 'CHILD_CONFIG_UNKNOWN_VERSION', at));
-    } else ctx.report.push(entry('error', 'BUTANE_INPUT_FAILED', at, parsed.failure.message));
-    return;
-  }
-  for (const finding of parsed.report) {
-    const copy = entry(finding.severity, 'BUTANE_INPUT_FAILED', at, finding.message);
-    ctx.report.push(copy);
-  }
 }
 
 function resolveContentsLocal(source: SourceObject, result: Obj, path: ConfigPath, out: ConfigPath, ctx: Context, set: TranslationNode): void {
-  if (typeof source.contents_local !== 'string') return;
+  if (typeof source.contents_local !== 'string' || source.contents_local === '') return;
   const from = [...path, 'contents_local'];
   const bytes = readLocal(ctx, source.contents_local, from);
   if (bytes === undefined) return;
@@ -114,8 +102,15 @@ function resolveContentsLocal(source: SourceObject, result: Obj, path: ConfigPat
 
 function resolveKeysLocal(source: SourceObject, result: Obj, path: ConfigPath, out: ConfigPath, ctx: Context, set: TranslationNode): void {
   const files = source.ssh_authorized_keys_local;
-  if (!Array.isArray(files)) return;
+  if (!Array.isArray(files) || files.length === 0) return;
+  const listAt = [...path, 'ssh_authorized_keys_local'];
+  record(set, [...out, 'sshAuthorizedKeys'], listAt);
+  if (ctx.filesDir === undefined) {
+    ctx.report.push(entry('error', 'FILES_DIR_REQUIRED', listAt));
+    return;
+  }
   const keys = Array.isArray(result.sshAuthorizedKeys) ? (result.sshAuthorizedKeys as string[]) : [];
+  keys.forEach((_key, i) => record(set, [...out, 'sshAuthorizedKeys', i], [...path, 'ssh_authorized_keys', i]));
   files.forEach((name, i) => {
     if (typeof name !== 'string') return;
     const from = [...path, 'ssh_authorized_keys_local', i];

@@ -2,6 +2,7 @@
 // resource and contents sugar, decimal-looking modes, trees and fcos's reuse-by-label rule.
 
 import { entry, type ConfigPath } from '../src/report.ts';
+import { checkChildConfig } from './child-config.ts';
 import type { Context } from './context.ts';
 import type { SourceObject } from './decode.ts';
 import { looksDecimal } from './sugar/decimal-mode.ts';
@@ -37,6 +38,7 @@ export function validateSource(source: SourceObject, ctx: Context, mirrorDevices
   for (const [resource, path] of resources(source)) {
     const present = (['local', 'inline', 'source'] as const).filter((k) => resource[k] !== undefined);
     if (present.length > 1) ctx.report.push(entry('error', 'RESOURCE_TOO_MANY_SOURCES', [...path, present[present.length - 1] as string]));
+    else if (path[0] === 'ignition' && path[1] === 'config' && typeof resource.inline === 'string') checkChildConfig(resource.inline, [...path, 'inline'], [...path, 'version'], ctx);
   }
   const storage = asObj(source.storage);
   for (const kind of ['files', 'directories'] as const) {
@@ -67,7 +69,7 @@ export function validateSource(source: SourceObject, ctx: Context, mirrorDevices
       list(disk.partitions).forEach((part, j) => {
         const labelled = typeof part.label === 'string' && part.label !== '';
         if (labelled && (part.number === undefined || part.number === 0)) {
-          ctx.report.push(entry('warning', 'PARTITION_REUSE_BY_LABEL', ['storage', 'disks', i, 'partitions', j, 'label']));
+          ctx.report.push(entry('warning', 'PARTITION_REUSE_BY_LABEL', ['storage', 'disks', i, 'partitions', j, 'number']));
         }
       });
     });

@@ -4,7 +4,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../src/config/index.ts';
 import { largeConfig } from './large-config.ts';
@@ -80,13 +80,15 @@ function section(results: Measured[], bytes: number): string {
     `Command: \`npm run build && ${COMMAND} ${repetitions}\``,
     '',
     `Input: bench/validate/large-config.ts, ${(bytes / 1e6).toFixed(2)} MB (1000 files with inline data URLs, 50 units, 5 users), spec 3.3.0, valid for both.`,
-    `Machine: ${cpus().length} × ${cpu}, Node ${process.version}, upstream \`${upstreamVersion()}\`; ${repetitions} runs each, measured ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${cpus().length} × ${cpu}, Node ${process.version}, upstream \`${upstreamVersion()}\`; ${repetitions} runs each, measured ${new Date().toISOString().slice(0, 10)}` +
+      ` (load average ${loadavg()[0]?.toFixed(1)} at the end: other work shares the machine, so compare rows of one run, not runs).`,
     '',
     '| Validator | median ms | min ms | × upstream | peak RSS MiB |',
     '|---|---:|---:|---:|---:|',
     ...rows,
     '',
     'Process rows are wall time of a whole process (start-up included) as measured by the harness;',
+    '`node -e 0` is the floor any Node CLI pays before reading the config.',
     'peak RSS of processes comes from one extra run under `/usr/bin/time -v`. The in-process row',
     "times only `parseConfig` after two warm-up runs; its RSS is the benchmark process's own peak",
     '(`process.resourceUsage().maxRSS`), so it includes the harness and the generated text.',
@@ -118,6 +120,7 @@ try {
   const results = [
     timeProcess('upstream `ignition-validate`', 'ignition-validate', [file]),
     timeProcess('Kindling `node dist/kindling.cjs validate`', process.execPath, [bundle, 'validate', file]),
+    timeProcess('`node -e 0` (baseline, not a validator)', process.execPath, ['-e', '0']),
     timeInProcess(text),
   ];
   const out = section(results, Buffer.byteLength(text));

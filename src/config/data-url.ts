@@ -19,7 +19,9 @@ const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9
 const NON_BASE64_CHAR = /[^A-Za-z0-9+/=]/;
 const NON_URL_CHAR = /[^\x20-\x7e]|[ <>#"{}|\\^[\]`]/;
 const ESCAPED_BYTES = Array.from({ length: 256 }, (_, byte) =>
-  /[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+  /[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(byte))
+    ? String.fromCharCode(byte)
+    : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
 );
 
 /** A MIME token character: printable ASCII that is not a space and not a tspecial. */
@@ -38,7 +40,8 @@ function code(ch: string): number {
 /** Percent-decoding as the Go library does it; its error strings keep the `rfc2396:` prefix. */
 function unescape(text: string): Buffer | string {
   // Callers only pass ASCII (the lexer rejects the rest), so one byte per character suffices.
-  if (!text.includes('%')) return /[^\x00-\x7f]/.test(text) ? 'rfc2396: non-ASCII char detected' : Buffer.from(text, 'latin1');
+  if (!text.includes('%'))
+    return /[^\x00-\x7f]/.test(text) ? 'rfc2396: non-ASCII char detected' : Buffer.from(text, 'latin1');
   const out = Buffer.alloc(text.length);
   let length = 0;
   for (let i = 0; i < text.length; i++) {
@@ -208,8 +211,19 @@ export function decodeDataUrl(url: string): DataUrlResult {
   start = 5;
 
   type State =
-    | 'afterPrefix' | 'xToken' | 'discrete' | 'mediaType' | 'afterMediaSep' | 'afterSubtype'
-    | 'paramSemicolon' | 'inAttr' | 'afterEqual' | 'inQuoted' | 'inValue' | 'afterValue' | 'dataComma';
+    | 'afterPrefix'
+    | 'xToken'
+    | 'discrete'
+    | 'mediaType'
+    | 'afterMediaSep'
+    | 'afterSubtype'
+    | 'paramSemicolon'
+    | 'inAttr'
+    | 'afterEqual'
+    | 'inQuoted'
+    | 'inValue'
+    | 'afterValue'
+    | 'dataComma';
   let state: State = 'afterPrefix';
   for (;;) {
     switch (state) {
@@ -402,7 +416,8 @@ export function escapeDataUrlText(data: Uint8Array): string {
 
 /** `data:,<escaped>` or `data:;base64,<standard base64 with padding>`, as Butane writes them. */
 export function encodeDataUrl(data: Uint8Array, opts: { base64: boolean }): string {
-  if (opts.base64) return `data:;base64,${Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')}`;
+  if (opts.base64)
+    return `data:;base64,${Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')}`;
   return `data:,${escapeDataUrlText(data)}`;
 }
 

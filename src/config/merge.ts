@@ -88,7 +88,14 @@ const NO_PATH: ConfigPath = [];
 const untracked: Context = { transcript: undefined, at: () => NO_PATH };
 
 /** Records every populated leaf of a subtree taken whole from one side, and the subtree itself. */
-function transcribe(ctx: Context, from: MergeSide, fromPath: ConfigPath, toPath: ConfigPath, value: unknown, kind: string | undefined): boolean {
+function transcribe(
+  ctx: Context,
+  from: MergeSide,
+  fromPath: ConfigPath,
+  toPath: ConfigPath,
+  value: unknown,
+  kind: string | undefined,
+): boolean {
   if (ctx.transcript === undefined) return false;
   if (Array.isArray(value)) {
     let any = false;
@@ -217,7 +224,15 @@ function mergeObject(
       // A child header without a value deletes the parent's header of that name.
       if (field.kind === 'HTTPHeader' && isObject(match.value) && !isSet(match.value['value'])) return;
       merged.push(
-        mergeObject(ctx, field.kind, isObject(item) ? item : {}, isObject(match.value) ? match.value : {}, ctx.at(pPath, index), matchPath, to),
+        mergeObject(
+          ctx,
+          field.kind,
+          isObject(item) ? item : {},
+          isObject(match.value) ? match.value : {},
+          ctx.at(pPath, index),
+          matchPath,
+          to,
+        ),
       );
     });
     childList.forEach((item, index) => {

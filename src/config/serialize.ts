@@ -184,6 +184,8 @@ export function goJsonString(value: string): string {
 interface Writer {
   indent: string | undefined;
   shapes: Readonly<Record<string, readonly FieldShape[]>>;
+  /** Write nested objects even when empty, as plain encoding/json does for Go structs. */
+  keepEmpty: boolean;
 }
 
 function writeScalar(value: unknown): string {
@@ -206,7 +208,14 @@ function member(key: string, written: string, w: Writer): string {
 }
 
 function writeGeneric(value: unknown, w: Writer, depth: number): string {
-  if (Array.isArray(value)) return wrap(value.map((item) => writeGeneric(item, w, depth + 1)), '[', ']', w, depth);
+  if (Array.isArray(value))
+    return wrap(
+      value.map((item) => writeGeneric(item, w, depth + 1)),
+      '[',
+      ']',
+      w,
+      depth,
+    );
   if (typeof value === 'object' && value !== null) {
     const items: string[] = [];
     for (const [key, item] of Object.entries(value)) {
@@ -228,7 +237,8 @@ function writeKnown(value: unknown, kind: string, w: Writer, depth: number): str
   for (const field of fields) {
     const item = record[field.key];
     if (item === undefined || item === null) {
-      if (!field.always) continue;
+      const structField = field.kind !== undefined && !field.list;
+      if (!field.always && !(w.keepEmpty && structField)) continue;
       const zero = field.kind === undefined ? '""' : (writeKnown({}, field.kind, w, depth + 1) ?? '{}');
       items.push(member(field.key, zero, w));
       continue;
@@ -251,7 +261,7 @@ function writeKnown(value: unknown, kind: string, w: Writer, depth: number): str
       // All-zero nested objects are left out, except where the field is always written.
       const nested = writeKnown(item, field.kind, w, depth + 1);
       if (nested !== undefined) items.push(member(field.key, nested, w));
-      else if (field.always) items.push(member(field.key, '{}', w));
+      else if (field.always || w.keepEmpty) items.push(member(field.key, '{}', w));
       continue;
     }
     items.push(member(field.key, writeScalar(item), w));
@@ -264,17 +274,30 @@ function versionOf(config: object): SpecVersion {
   return isSpecVersion(version) ? version : LATEST_VERSION;
 }
 
-/**
- * The config as upstream writes it: compact, or with `pretty` 2-space indentation like
- * `butane --pretty`. The shape rules follow the config's own `ignition.version`. No trailing
- * newline: callers that write files add it.
- */
-export function serializeConfig(config: object, opts: { pretty: boolean; version?: SpecVersion }): string {
-  const w: Writer = { indent: opts.pretty ? '  ' : undefined, shapes: shapesFor(opts.version ?? versionOf(config)) };
+export interface SerializeOptions {
+  /** 2-space indentation with `": "`, like `butane --pretty`; compact otherwise. */
+  pretty: boolean;
+  /** The spec whose shape rules apply; by default the config's own `ignition.version`. */
+  version?: SpecVersion;
+  /**
+   * Which upstream writer to match. `butane` (the default) leaves all-zero nested objects out;
+   * `ignition` writes them as `{}` like Ignition's config cache (/run/ignition.json), which goes
+   * through plain encoding/json where empty structs are never omitted.
+   */
+  style?: 'butane' | 'ignition';
+}
+
+/** The config as upstream writes it. No trailing newline: callers that write files add it. */
+export function serializeConfig(config: object, opts: SerializeOptions): string {
+  const w: Writer = {
+    indent: opts.pretty ? '  ' : undefined,
+    shapes: shapesFor(opts.version ?? versionOf(config)),
+    keepEmpty: opts.style === 'ignition',
+  };
   return writeKnown(config, 'Config', w, 0) ?? '{}';
 }
 
 /** Any JSON value with Go's escaping and indentation, keys in insertion order. */
 export function serializeJson(value: unknown, opts: { pretty: boolean }): string {
-  return writeGeneric(value, { indent: opts.pretty ? '  ' : undefined, shapes: CONFIG_KINDS }, 0);
+  return writeGeneric(value, { indent: opts.pretty ? '  ' : undefined, shapes: CONFIG_KINDS, keepEmpty: false }, 0);
 }

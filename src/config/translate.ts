@@ -104,7 +104,8 @@ export function translateUp(config: object, from: SpecVersion, opts: TranslateUp
     if (kind === 'Tang' && from === '3.4.0' && opts.dropTangAdvertisement === true) delete object['advertisement'];
     if ((kind === 'File' || kind === 'Directory') && !atLeast(from, '3.6.0')) {
       const mode = object['mode'];
-      if (typeof mode === 'number' && Number.isSafeInteger(mode)) object['mode'] = Number(BigInt(mode) & ~SPECIAL_MODE_BITS);
+      if (typeof mode === 'number' && Number.isSafeInteger(mode))
+        object['mode'] = Number(BigInt(mode) & ~SPECIAL_MODE_BITS);
     }
   });
   const ignition = isObject(result['ignition']) ? result['ignition'] : {};
@@ -123,7 +124,9 @@ export function translateDown(config: object, to: SpecVersion): { config?: objec
   walkObjects(config, 'Config', [], (object, kind, path) => {
     const reported: string[] = [];
     for (const field of CONFIG_KINDS[kind] ?? []) {
-      const rule = rules.find((r) => r.kind === kind && r.key === field.key && (r.where === undefined || r.where(path)));
+      const rule = rules.find(
+        (r) => r.kind === kind && r.key === field.key && (r.where === undefined || r.where(path)),
+      );
       if (rule === undefined || !isUsed(object[field.key])) continue;
       // Only the outermost unsupported field is reported, not everything inside it.
       reported.push(field.key);

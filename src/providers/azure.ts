@@ -60,7 +60,9 @@ async function fetchAzureConfig(ctx: ProviderContext): Promise<FetchedConfig | u
   const fromImds = await imdsUserData(ctx);
   if (fromImds !== 'empty') return fromImds;
   ctx.device.log.info('IMDS has no user data; looking for custom data on the provisioning CD-ROM');
-  return readCustomData(ctx, ['udf']);
+  // Like upstream, the drive search is bounded by the fetch timeout when there is one.
+  const total = ctx.fetch.timeouts.totalMs;
+  return readCustomData(ctx, ['udf'], total > 0 ? total : CDROM_WAIT_MS);
 }
 
 /** Goal state fields the health report must echo. */
@@ -150,8 +152,27 @@ export const azure: Provider = {
   checkIn: azureCheckIn,
 };
 
+/** HostName and SSH public key values from an OVF environment (ovf-env.xml), namespace prefixes ignored. */
+export function ovfEnvMetadata(xml: string): Metadata {
+  const hostname = /<(?:\w+:)?HostName>([^<]*)<\/(?:\w+:)?HostName>/.exec(xml)?.[1]?.trim();
+  const sshKeys = [...xml.matchAll(/<(?:\w+:)?PublicKey>([\s\S]*?)<\/(?:\w+:)?PublicKey>/g)]
+    .map((m) => /<(?:\w+:)?Value>([^<]*)<\/(?:\w+:)?Value>/.exec(m[1] ?? '')?.[1]?.trim() ?? '')
+    .filter((k) => k !== '');
+  return { attributes: {}, sshKeys, hostname: hostname === '' ? undefined : hostname };
+}
+
+/** Azure Stack has no IMDS: hostname and keys come from ovf-env.xml on the provisioning drive. */
+async function azureStackMetadata(ctx: ProviderContext): Promise<Metadata> {
+  for (const device of await findByFilesystem(ctx, ['udf', 'iso9660'])) {
+    const xml = await withMounted(ctx, device, 'auto', async (dir) => readIfPresent(join(dir, 'ovf-env.xml'))).catch(() => undefined);
+    if (xml !== undefined) return ovfEnvMetadata(xml.toString('utf8'));
+  }
+  throw entry('error', 'METADATA_FAILED', undefined, 'azurestack', 'no provisioning drive with ovf-env.xml');
+}
+
 export const azurestack: Provider = {
   id: 'azurestack',
+  metadata: azureStackMetadata,
   async fetchConfig(ctx) {
     requireNetwork(ctx, 'OVF custom data');
     return readCustomData(ctx, ['udf', 'iso9660']);

@@ -58,7 +58,25 @@ async function checkIn(ctx: ProviderContext): Promise<void> {
   if (res.status >= 300) throw entry('error', 'CHECK_IN_FAILED', undefined, 'packet', `phone home answered HTTP ${res.status}`);
 }
 
+/** The timeline event URL: phone_home_url without its /phone-home suffix, plus /events. */
+export function eventsUrl(phoneHome: string): string {
+  return `${phoneHome.replace(/\/phone-home\/?$/, '')}/events`;
+}
+
+/** Upstream's Status hook: posts `running` or `failed` with a message to the device timeline. */
+async function status(ctx: ProviderContext, stage: string, error: Error | undefined): Promise<void> {
+  const url = (await document(ctx)).phone_home_url;
+  if (url === undefined || url === '') return;
+  const body = JSON.stringify(
+    error === undefined
+      ? { state: 'running', message: `Ignition ${stage}: stage completed` }
+      : { state: 'failed', message: `Ignition ${stage}: ${error.message}` },
+  );
+  const res = await send(ctx, { url: eventsUrl(url), method: 'POST', attempts: 5, headers: { 'content-type': 'application/json' }, body });
+  if (res.status >= 300) throw entry('error', 'CHECK_IN_FAILED', undefined, 'packet', `timeline event answered HTTP ${res.status}`);
+}
+
 export const packet = httpUserDataProvider(
   { id: 'packet', endpoint: PACKET_ENDPOINT, defaultBase: DEFAULT_BASE, path: '/userdata', headers: { Accept: '*/*' }, notFoundIsError: true },
-  { metadata, checkIn },
+  { metadata, checkIn, status },
 );

@@ -29,7 +29,7 @@ export async function readFwCfg(ctx: ProviderContext): Promise<FetchedConfig | u
       const raw = await readFile(join(dir, 'raw'));
       // sysfs may report a page-rounded length; the size file is authoritative when present.
       const bytes = Number.isInteger(size) && size > 0 && size < raw.length ? raw.subarray(0, size) : raw;
-      return userDataToConfig(ctx, bytes, `fw_cfg ${key}`) ?? undefined;
+      return userDataToConfig(ctx, bytes, `fw_cfg ${key}`);
     } catch (error) {
       throw entry('error', 'FILE_CONFIG_READ_FAILED', undefined, join(dir, 'raw'), (error as Error).message);
     }

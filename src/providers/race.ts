@@ -56,6 +56,7 @@ export async function race(ctx: ProviderContext, racers: readonly Racer[]): Prom
     });
   } finally {
     settled = true;
-    await closeHttp(fetch);
+    // Not awaited: closing waits for a loser's in-flight request, which may hang until its timeout.
+    closeHttp(fetch).catch(() => {});
   }
 }

@@ -48,6 +48,8 @@ export interface Provider {
   metadata?(ctx: ProviderContext): Promise<Metadata>;
   /** Tells the platform the machine has booted (Azure ready report, Scaleway state, Packet phone-home). */
   checkIn?(ctx: ProviderContext): Promise<void>;
+  /** Reports a stage's outcome to the platform (upstream's Status hook; only Packet has one). */
+  status?(ctx: ProviderContext, stage: string, error: Error | undefined): Promise<void>;
   /** Erases the config from the platform after provisioning (upstream's DelConfig: VMware, VirtualBox). */
   deleteConfig?(ctx: ProviderContext): Promise<void>;
 }

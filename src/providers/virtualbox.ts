@@ -18,6 +18,9 @@ async function property(ctx: ProviderContext, name: string): Promise<string | un
   const result = await ctx.device.exec(tool(ctx), ['--nologo', 'guestproperty', 'get', name], { reject: false }).catch((error: unknown) => {
     throw entry('error', 'PLATFORM_UNSUPPORTED', undefined, 'virtualbox', `cannot run ${tool(ctx)}: ${(error as Error).message}`);
   });
+  if (result.exitCode < 0 || result.exitCode === 127) {
+    throw entry('error', 'PLATFORM_UNSUPPORTED', undefined, 'virtualbox', `cannot run ${tool(ctx)}`);
+  }
   const m = /^Value: ?(.*)$/ms.exec(result.stdout);
   if (result.exitCode !== 0 || m === null) return undefined;
   return m[1]!.replace(/\n$/, '');

@@ -22,7 +22,7 @@ async function guestinfo(ctx: ProviderContext, key: string): Promise<string | un
   const result = await ctx.device.exec(rpctool(ctx), [`info-get guestinfo.${key}`], { reject: false }).catch((error: unknown) => {
     throw entry('error', 'PLATFORM_UNSUPPORTED', undefined, 'vmware', `cannot run ${rpctool(ctx)}: ${(error as Error).message}`);
   });
-  if (result.exitCode === 127 || /not running in a VM|backdoor/i.test(result.stderr)) {
+  if (result.exitCode < 0 || result.exitCode === 127 || /not running in a VM|backdoor/i.test(result.stderr)) {
     throw entry('error', 'PLATFORM_UNSUPPORTED', undefined, 'vmware', result.stderr.trim() || `${rpctool(ctx)} not found`);
   }
   if (result.exitCode !== 0) return undefined;

@@ -1,8 +1,10 @@
 // Resolves a config path inside the target root as if chrooted there: symlinks are followed on every
 // component but the last, absolute link targets are re-rooted, `..` is clamped at the root, and the
 // result never leaves the root, whatever the links say (including /proc-style magic links).
+// Lookups are synchronous syscalls: callers resolve thousands of paths in a row, and a thread-pool
+// round trip per component dominated the files stage.
 
-import { lstat, readlink } from 'node:fs/promises';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { ProvisionError } from '../report.ts';
 import { messageFor } from '../messages.ts';
@@ -40,14 +42,10 @@ export async function resolveInRoot(root: string, path: string, options: Resolve
       continue;
     }
     const host = join(root, ...done, part);
-    let isLink = false;
-    try {
-      isLink = (await lstat(host)).isSymbolicLink();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      // Below a missing directory nothing can be a link, but later `..` still has to clamp.
-      missing = true;
-    }
+    const stat = lstatSync(host, { throwIfNoEntry: false });
+    // Below a missing directory nothing can be a link, but later `..` still has to clamp.
+    if (stat === undefined) missing = true;
+    const isLink = stat?.isSymbolicLink() === true;
     if (!isLink) {
       done.push(part);
       continue;
@@ -58,7 +56,7 @@ export async function resolveInRoot(root: string, path: string, options: Resolve
         message: `too many levels of symbolic links resolving "${path}"`,
       });
     }
-    const target = await readlink(host);
+    const target = readlinkSync(host);
     if (target.startsWith('/')) done.length = 0;
     pending.unshift(...components(target));
   }

@@ -1,10 +1,12 @@
 // Data URL decoding (acceptance and upstream's error strings) and Butane's two encodings.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeDataUrl, encodeDataUrl, escapeDataUrlText, shortestDataUrl } from '../../src/config/data-url.ts';
-import { canRun } from '../helpers/env.ts';
+import { canRun, hasCommand } from '../helpers/env.ts';
 
 function text(url: string): string {
   const result = decodeDataUrl(url);
@@ -136,7 +138,11 @@ function encodedResources(value: unknown, found: { compression: string; source: 
   if (Array.isArray(value)) for (const item of value) encodedResources(item, found);
   else if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
-    if (typeof record['compression'] === 'string' && typeof record['source'] === 'string' && record['source'].startsWith('data:')) {
+    if (
+      typeof record['compression'] === 'string' &&
+      typeof record['source'] === 'string' &&
+      record['source'].startsWith('data:')
+    ) {
       found.push({ compression: record['compression'], source: record['source'] });
     }
     for (const item of Object.values(record)) encodedResources(item, found);
@@ -159,5 +165,84 @@ describe.skipIf(!haveCorpus)('data URLs in upstream Butane outputs', () => {
       expect(decoded).not.toHaveProperty('error');
       if (resource.compression === '' && 'data' in decoded) expect(shortestDataUrl(decoded.data)).toBe(resource.source);
     }
+  });
+});
+
+const haveValidator = canRun('ignition-validate', hasCommand('ignition-validate'));
+
+/** Upstream's verdict on each URL as a file source: "OK" or the message reported at that source. */
+function upstreamVerdicts(urls: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'kindling-data-url-'));
+  try {
+    const files = urls.map((source, index) => ({ path: `/f${index}`, contents: { source } }));
+    const file = join(dir, 'config.ign');
+    writeFileSync(file, JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files } }));
+    const run = spawnSync('ignition-validate', [file], { encoding: 'utf8' });
+    const verdicts = urls.map(() => 'OK');
+    for (const line of run.stdout.split('\n')) {
+      const match = /^error at \$\.storage\.files\.(\d+)\.contents\.source, line \d+ col \d+: (.*)$/.exec(line);
+      if (match !== null) verdicts[Number(match[1])] = match[2] as string;
+    }
+    return verdicts;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rawPieces = [...'abxX-/;=,"\\%+ #{^AF09'.split(''), 'é', 'base64', 'text', 'plain', 'x-', '%0A', '%zz', '"q"'];
+const mediaTypes = ['', 'text/plain', 'x-a/b', 'image/png', 'foo/bar', 'text', 'textual/x', 'text/', 'a b/c'];
+const attributes = ['charset', 'base64', 'a', '', 'x y', 'a=b'];
+const values = ['', '=utf-8', '=%41', '=%4', '="q"', '="a\\"b"', '="\\q"', '="', '=a b', '="é"'];
+const payloads = [
+  '',
+  'hello',
+  'a%20b',
+  '%zz',
+  '%4',
+  'QQ==',
+  'aGVsbG8=',
+  'aGVsbG8',
+  'QR==',
+  'Q===',
+  '=',
+  'a b',
+  'é',
+  '#',
+  '{}',
+  'a/b?c=d&e',
+];
+
+/** Random data URLs: mostly structured (media type, parameters, encoding, payload), some raw. */
+const dataUrls = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom(...mediaTypes),
+      fc.array(fc.tuple(fc.constantFrom(...attributes), fc.constantFrom(...values)), { maxLength: 2 }),
+      fc.boolean(),
+      fc.constantFrom(...payloads),
+    )
+    .map(([type, params, base64, payload]) => {
+      const parameters = params.map(([attr, value]) => `;${attr}${value}`).join('');
+      return `data:${type}${parameters}${base64 ? ';base64' : ''},${payload}`;
+    }),
+  fc.array(fc.constantFrom(...rawPieces), { maxLength: 8 }).map((pieces) => `data:${pieces.join('')}`),
+);
+
+describe.skipIf(!haveValidator)('decodeDataUrl against upstream ignition-validate', () => {
+  it('accepts and rejects random data URLs exactly like upstream, with the same messages', () => {
+    const urls = fc.sample(dataUrls, { numRuns: 600, seed: 2397 });
+    const upstream = upstreamVerdicts(urls);
+    const ours = urls.map((url) => {
+      const result = decodeDataUrl(url);
+      return 'error' in result ? result.error : 'OK';
+    });
+    // A URL Go's url.Parse already rejects never reaches the data URL decoder.
+    const comparable = urls
+      .map((url, i) => ({ url, upstream: upstream[i], ours: ours[i] }))
+      .filter((c) => c.upstream !== 'unable to parse url');
+    expect(comparable.length).toBeGreaterThan(400);
+    expect(new Set(comparable.map((c) => c.upstream)).size).toBeGreaterThan(15);
+    expect(comparable.filter((c) => c.upstream === 'OK').length).toBeGreaterThan(25);
+    expect(comparable.filter((c) => c.upstream !== c.ours)).toEqual([]);
   });
 });

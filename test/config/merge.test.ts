@@ -1,10 +1,18 @@
 // parent ⊕ child per ignition-spec.md §6.2: keyed lists, shared key spaces, append lists,
 // string unions, header deletion, optional vs plain values, nested objects, and the transcript.
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { encodeDataUrl } from '../../src/config/data-url.ts';
 import { mergeConfigs, mergeConfigsTranscribed } from '../../src/config/merge.ts';
 import { serializeConfig } from '../../src/config/serialize.ts';
-import { newestConfig } from './config-arbitrary.ts';
+import { translateDown, translateUp } from '../../src/config/translate.ts';
+import type { SpecVersion } from '../../src/config/versions.ts';
+import { canRun } from '../helpers/env.ts';
+import { newestConfig, validMergeableConfig, type TestConfig } from './config-arbitrary.ts';
 
 const version = '3.7.0-experimental';
 const empty = { ignition: { version } };
@@ -27,15 +35,41 @@ describe('mergeConfigs', () => {
       'the spec example: append lists concatenate, a valueless child header deletes the parent one',
       cfg({
         storage: {
-          files: [{ path: '/f', append: [{ source: 'data:,x' }], contents: { source: 'https://h/f', httpHeaders: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }] } }],
+          files: [
+            {
+              path: '/f',
+              append: [{ source: 'data:,x' }],
+              contents: {
+                source: 'https://h/f',
+                httpHeaders: [
+                  { name: 'X', value: '1' },
+                  { name: 'Y', value: '2' },
+                ],
+              },
+            },
+          ],
         },
       }),
       cfg({
-        storage: { files: [{ path: '/f', append: [{ source: 'data:,y' }], contents: { httpHeaders: [{ name: 'X' }, { name: 'Y', value: '3' }] } }] },
+        storage: {
+          files: [
+            {
+              path: '/f',
+              append: [{ source: 'data:,y' }],
+              contents: { httpHeaders: [{ name: 'X' }, { name: 'Y', value: '3' }] },
+            },
+          ],
+        },
       }),
       cfg({
         storage: {
-          files: [{ path: '/f', append: [{ source: 'data:,x' }, { source: 'data:,y' }], contents: { source: 'https://h/f', httpHeaders: [{ name: 'Y', value: '3' }] } }],
+          files: [
+            {
+              path: '/f',
+              append: [{ source: 'data:,x' }, { source: 'data:,y' }],
+              contents: { source: 'https://h/f', httpHeaders: [{ name: 'Y', value: '3' }] },
+            },
+          ],
         },
       }),
     ],
@@ -49,11 +83,25 @@ describe('mergeConfigs', () => {
       'partitions without a number match by label',
       cfg({ storage: { disks: [{ device: '/d', partitions: [{ label: 'a', sizeMiB: 1 }, { label: 'b' }] }] } }),
       cfg({ storage: { disks: [{ device: '/d', partitions: [{ label: 'b', startMiB: 4 }, { number: 3 }] }] } }),
-      cfg({ storage: { disks: [{ device: '/d', partitions: [{ label: 'a', sizeMiB: 1 }, { label: 'b', startMiB: 4 }, { number: 3 }] }] } }),
+      cfg({
+        storage: {
+          disks: [
+            { device: '/d', partitions: [{ label: 'a', sizeMiB: 1 }, { label: 'b', startMiB: 4 }, { number: 3 }] },
+          ],
+        },
+      }),
     ],
     [
       'a child file replaces a parent link of the same path (shared key space)',
-      cfg({ storage: { links: [{ path: '/a', target: '/t' }, { path: '/b', target: '/t' }], files: [{ path: '/c' }] } }),
+      cfg({
+        storage: {
+          links: [
+            { path: '/a', target: '/t' },
+            { path: '/b', target: '/t' },
+          ],
+          files: [{ path: '/c' }],
+        },
+      }),
       cfg({ storage: { files: [{ path: '/a', mode: 420 }] } }),
       cfg({ storage: { links: [{ path: '/b', target: '/t' }], files: [{ path: '/c' }, { path: '/a', mode: 420 }] } }),
     ],
@@ -71,32 +119,95 @@ describe('mergeConfigs', () => {
     ],
     [
       'string lists are unions, parent first',
-      cfg({ passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['a', 'b'], groups: ['wheel'] }] } }, { proxy: { noProxy: ['x'] } }),
-      cfg({ passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['c', 'b'], groups: ['adm', 'wheel'] }] } }, { proxy: { noProxy: ['y', 'x'] } }),
-      cfg({ passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['a', 'b', 'c'], groups: ['wheel', 'adm'] }] } }, { proxy: { noProxy: ['x', 'y'] } }),
+      cfg(
+        { passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['a', 'b'], groups: ['wheel'] }] } },
+        { proxy: { noProxy: ['x'] } },
+      ),
+      cfg(
+        { passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['c', 'b'], groups: ['adm', 'wheel'] }] } },
+        { proxy: { noProxy: ['y', 'x'] } },
+      ),
+      cfg(
+        { passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['a', 'b', 'c'], groups: ['wheel', 'adm'] }] } },
+        { proxy: { noProxy: ['x', 'y'] } },
+      ),
     ],
     [
       'raid devices and luks openOptions are unions; options concatenate',
-      cfg({ storage: { raid: [{ name: 'md', devices: ['/a', '/b'], options: ['-x'] }], luks: [{ name: 'l', openOptions: ['--a'], options: ['-o'] }] } }),
-      cfg({ storage: { raid: [{ name: 'md', devices: ['/b', '/c'], options: ['-x'] }], luks: [{ name: 'l', openOptions: ['--a', '--b'], options: ['-o'] }] } }),
-      cfg({ storage: { raid: [{ name: 'md', devices: ['/a', '/b', '/c'], options: ['-x', '-x'] }], luks: [{ name: 'l', openOptions: ['--a', '--b'], options: ['-o', '-o'] }] } }),
+      cfg({
+        storage: {
+          raid: [{ name: 'md', devices: ['/a', '/b'], options: ['-x'] }],
+          luks: [{ name: 'l', openOptions: ['--a'], options: ['-o'] }],
+        },
+      }),
+      cfg({
+        storage: {
+          raid: [{ name: 'md', devices: ['/b', '/c'], options: ['-x'] }],
+          luks: [{ name: 'l', openOptions: ['--a', '--b'], options: ['-o'] }],
+        },
+      }),
+      cfg({
+        storage: {
+          raid: [{ name: 'md', devices: ['/a', '/b', '/c'], options: ['-x', '-x'] }],
+          luks: [{ name: 'l', openOptions: ['--a', '--b'], options: ['-o', '-o'] }],
+        },
+      }),
     ],
     [
       'filesystem options and mountOptions concatenate',
       cfg({ storage: { filesystems: [{ device: '/d', format: 'ext4', options: ['-a'], mountOptions: ['ro'] }] } }),
       cfg({ storage: { filesystems: [{ device: '/d', options: ['-a'], mountOptions: ['noatime'] }] } }),
-      cfg({ storage: { filesystems: [{ device: '/d', format: 'ext4', options: ['-a', '-a'], mountOptions: ['ro', 'noatime'] }] } }),
+      cfg({
+        storage: {
+          filesystems: [{ device: '/d', format: 'ext4', options: ['-a', '-a'], mountOptions: ['ro', 'noatime'] }],
+        },
+      }),
     ],
     [
       'optional values: a set child value wins (also a zero value), an unset one never clears',
-      cfg({ storage: { files: [{ path: '/f', mode: 420, overwrite: true, user: { name: 'core' } }, { path: '/g', mode: 420 }] } }),
-      cfg({ storage: { files: [{ path: '/f', mode: null, overwrite: false, user: { id: 0 } }, { path: '/g', mode: 0 }] } }),
-      cfg({ storage: { files: [{ path: '/f', mode: 420, overwrite: false, user: { id: 0, name: 'core' } }, { path: '/g', mode: 0 }] } }),
+      cfg({
+        storage: {
+          files: [
+            { path: '/f', mode: 420, overwrite: true, user: { name: 'core' } },
+            { path: '/g', mode: 420 },
+          ],
+        },
+      }),
+      cfg({
+        storage: {
+          files: [
+            { path: '/f', mode: null, overwrite: false, user: { id: 0 } },
+            { path: '/g', mode: 0 },
+          ],
+        },
+      }),
+      cfg({
+        storage: {
+          files: [
+            { path: '/f', mode: 420, overwrite: false, user: { id: 0, name: 'core' } },
+            { path: '/g', mode: 0 },
+          ],
+        },
+      }),
     ],
     [
       'nested objects merge per field; the ignition section is not special',
-      cfg({}, { timeouts: { httpTotal: 5 }, proxy: { httpProxy: 'http://a' }, config: { replace: { source: 'https://a', verification: { hash: 'sha512-1' } } } }),
-      { ignition: { version: '3.6.0', timeouts: { httpResponseHeaders: 3 }, proxy: { httpsProxy: 'http://b' }, config: { replace: { source: 'https://b' } } } },
+      cfg(
+        {},
+        {
+          timeouts: { httpTotal: 5 },
+          proxy: { httpProxy: 'http://a' },
+          config: { replace: { source: 'https://a', verification: { hash: 'sha512-1' } } },
+        },
+      ),
+      {
+        ignition: {
+          version: '3.6.0',
+          timeouts: { httpResponseHeaders: 3 },
+          proxy: { httpsProxy: 'http://b' },
+          config: { replace: { source: 'https://b' } },
+        },
+      },
       {
         ignition: {
           version: '3.6.0',
@@ -108,24 +219,61 @@ describe('mergeConfigs', () => {
     ],
     [
       'merge references and CAs merge by source',
-      cfg({}, { config: { merge: [{ source: 'https://a' }, { source: 'https://b', compression: 'gzip' }] }, security: { tls: { certificateAuthorities: [{ source: 'https://ca1' }] } } }),
-      cfg({}, { config: { merge: [{ source: 'https://c' }, { source: 'https://b', verification: { hash: 'sha256-1' } }] }, security: { tls: { certificateAuthorities: [{ source: 'https://ca1' }, { source: 'https://ca2' }] } } }),
       cfg(
         {},
         {
-          config: { merge: [{ source: 'https://a' }, { source: 'https://b', compression: 'gzip', verification: { hash: 'sha256-1' } }, { source: 'https://c' }] },
+          config: { merge: [{ source: 'https://a' }, { source: 'https://b', compression: 'gzip' }] },
+          security: { tls: { certificateAuthorities: [{ source: 'https://ca1' }] } },
+        },
+      ),
+      cfg(
+        {},
+        {
+          config: { merge: [{ source: 'https://c' }, { source: 'https://b', verification: { hash: 'sha256-1' } }] },
+          security: { tls: { certificateAuthorities: [{ source: 'https://ca1' }, { source: 'https://ca2' }] } },
+        },
+      ),
+      cfg(
+        {},
+        {
+          config: {
+            merge: [
+              { source: 'https://a' },
+              { source: 'https://b', compression: 'gzip', verification: { hash: 'sha256-1' } },
+              { source: 'https://c' },
+            ],
+          },
           security: { tls: { certificateAuthorities: [{ source: 'https://ca1' }, { source: 'https://ca2' }] } },
         },
       ),
     ],
     [
       'keyed entries merge in place in parent order; new child entries come after',
-      cfg({ systemd: { units: [{ name: 'a.service', enabled: true, dropins: [{ name: 'x.conf', contents: '1' }] }, { name: 'b.service', mask: true }] } }),
-      cfg({ systemd: { units: [{ name: 'c.service' }, { name: 'a.service', contents: 'c', dropins: [{ name: 'y.conf' }, { name: 'x.conf', contents: '2' }] }] } }),
       cfg({
         systemd: {
           units: [
-            { name: 'a.service', enabled: true, contents: 'c', dropins: [{ name: 'x.conf', contents: '2' }, { name: 'y.conf' }] },
+            { name: 'a.service', enabled: true, dropins: [{ name: 'x.conf', contents: '1' }] },
+            { name: 'b.service', mask: true },
+          ],
+        },
+      }),
+      cfg({
+        systemd: {
+          units: [
+            { name: 'c.service' },
+            { name: 'a.service', contents: 'c', dropins: [{ name: 'y.conf' }, { name: 'x.conf', contents: '2' }] },
+          ],
+        },
+      }),
+      cfg({
+        systemd: {
+          units: [
+            {
+              name: 'a.service',
+              enabled: true,
+              contents: 'c',
+              dropins: [{ name: 'x.conf', contents: '2' }, { name: 'y.conf' }],
+            },
             { name: 'b.service', mask: true },
             { name: 'c.service' },
           ],
@@ -134,8 +282,22 @@ describe('mergeConfigs', () => {
     ],
     [
       'luks, clevis and tang merge recursively; tang by url',
-      cfg({ storage: { luks: [{ name: 'l', device: '/d', clevis: { tpm2: true, tang: [{ url: 'http://t', thumbprint: 'a' }] } }] } }),
-      cfg({ storage: { luks: [{ name: 'l', clevis: { threshold: 2, tang: [{ url: 'http://t', advertisement: '{}' }, { url: 'http://u' }] }, cex: { enabled: false } }] } }),
+      cfg({
+        storage: {
+          luks: [{ name: 'l', device: '/d', clevis: { tpm2: true, tang: [{ url: 'http://t', thumbprint: 'a' }] } }],
+        },
+      }),
+      cfg({
+        storage: {
+          luks: [
+            {
+              name: 'l',
+              clevis: { threshold: 2, tang: [{ url: 'http://t', advertisement: '{}' }, { url: 'http://u' }] },
+              cex: { enabled: false },
+            },
+          ],
+        },
+      }),
       cfg({
         storage: {
           luks: [
@@ -143,7 +305,11 @@ describe('mergeConfigs', () => {
               name: 'l',
               device: '/d',
               cex: { enabled: false },
-              clevis: { tpm2: true, threshold: 2, tang: [{ url: 'http://t', thumbprint: 'a', advertisement: '{}' }, { url: 'http://u' }] },
+              clevis: {
+                tpm2: true,
+                threshold: 2,
+                tang: [{ url: 'http://t', thumbprint: 'a', advertisement: '{}' }, { url: 'http://u' }],
+              },
             },
           ],
         },
@@ -151,9 +317,19 @@ describe('mergeConfigs', () => {
     ],
     [
       'a valueless child header with no parent header of that name is kept',
-      cfg({ storage: { files: [{ path: '/f', contents: { source: 'https://h', httpHeaders: [{ name: 'A', value: '1' }] } }] } }),
+      cfg({
+        storage: {
+          files: [{ path: '/f', contents: { source: 'https://h', httpHeaders: [{ name: 'A', value: '1' }] } }],
+        },
+      }),
       cfg({ storage: { files: [{ path: '/f', contents: { httpHeaders: [{ name: 'B' }] } }] } }),
-      cfg({ storage: { files: [{ path: '/f', contents: { source: 'https://h', httpHeaders: [{ name: 'A', value: '1' }, { name: 'B' }] } }] } }),
+      cfg({
+        storage: {
+          files: [
+            { path: '/f', contents: { source: 'https://h', httpHeaders: [{ name: 'A', value: '1' }, { name: 'B' }] } },
+          ],
+        },
+      }),
     ],
   ])('%s', (_name, parent, child, expected) => {
     expect(merged(parent, child)).toBe(same(expected));
@@ -228,7 +404,9 @@ describe('merge properties', () => {
           if (user.shell !== undefined) expect(out?.shell).toBe(user.shell);
         }
         const childNodes = new Set(
-          [...(child.storage?.files ?? []), ...(child.storage?.directories ?? []), ...(child.storage?.links ?? [])].map((n) => n.path),
+          [...(child.storage?.files ?? []), ...(child.storage?.directories ?? []), ...(child.storage?.links ?? [])].map(
+            (n) => n.path,
+          ),
         );
         for (const file of parent.storage?.files ?? []) {
           if (childNodes.has(file.path)) continue;
@@ -247,10 +425,88 @@ describe('merge properties', () => {
       fc.property(newestConfig, (config) => {
         const result = mergeConfigs(config, config) as typeof config;
         expect(result.passwd?.users?.length ?? 0).toBe(config.passwd?.users?.length ?? 0);
-        expect(result.storage?.files?.map((f) => f.path) ?? []).toEqual(config.storage?.files?.map((f) => f.path) ?? []);
+        expect(result.storage?.files?.map((f) => f.path) ?? []).toEqual(
+          config.storage?.files?.map((f) => f.path) ?? [],
+        );
         expect(result.kernelArguments?.shouldExist ?? []).toEqual(config.kernelArguments?.shouldExist ?? []);
       }),
       { numRuns: 100 },
     );
   });
+});
+
+const IGNITION = process.env.IGNITION_BIN ?? '/usr/lib/dracut/modules.d/30ignition/ignition';
+const haveIgnition = canRun('the Ignition 2.14 binary (Debian ignition package)', existsSync(IGNITION));
+
+/** Newest-shape config rewritten as spec `to`, dropping what that spec lacks. */
+function asVersion(config: TestConfig, to: SpecVersion): object {
+  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  for (const error of translateDown(copy, to).report) {
+    const path = error.path ?? [];
+    const parent = path
+      .slice(0, -1)
+      .reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], copy);
+    delete (parent as Record<string | number, unknown>)[path[path.length - 1] as string | number];
+  }
+  return translateDown(copy, to).config as object;
+}
+
+/** Ignition's fetch stage with the file provider: the rendered config it caches, or its log. */
+function ignitionRender(dir: string, config: object): { cache?: string; log: string } {
+  const file = join(dir, 'user.ign');
+  const cache = join(dir, 'cache.json');
+  writeFileSync(file, JSON.stringify(config));
+  const run = spawnSync(
+    IGNITION,
+    [
+      '-platform',
+      'file',
+      '-stage',
+      'fetch',
+      '-config-cache',
+      cache,
+      '-state-file',
+      join(dir, 'state'),
+      '-log-to-stdout',
+    ],
+    { env: { ...process.env, IGNITION_CONFIG_FILE: file }, encoding: 'utf8', timeout: 60_000 },
+  );
+  const log = `${run.stdout}${run.stderr}`;
+  return run.status === 0 && existsSync(cache) ? { cache: readFileSync(cache, 'utf8'), log } : { log };
+}
+
+describe.skipIf(!haveIgnition)('merge, translation and the config cache against Ignition 2.14', () => {
+  let work = '';
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'kindling-merge-diff-'));
+  });
+  afterAll(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
+
+  const childVersions: SpecVersion[] = ['3.0.0', '3.1.0', '3.2.0', '3.3.0'];
+  const cases = fc.sample(fc.tuple(validMergeableConfig, validMergeableConfig, fc.constantFrom(...childVersions)), {
+    numRuns: 80,
+    seed: 0x6d65,
+  });
+
+  it.each(cases.map((c, i) => [i, c[2], c] as const))(
+    'case %i (child spec %s) renders to the same cache',
+    (i, childVersion, [p, c]) => {
+      const child = asVersion(c, childVersion);
+      const reference = { source: encodeDataUrl(Buffer.from(JSON.stringify(child)), { base64: false }) };
+      const parent = asVersion({ ...p, ignition: { ...p.ignition, config: { merge: [reference] } } }, '3.3.0');
+      const dir = join(work, `case-${i}`);
+      mkdirSync(dir);
+      const upstream = ignitionRender(dir, parent);
+      expect(upstream.cache, upstream.log).toBeDefined();
+
+      const merged = mergeConfigs(translateUp(parent, '3.3.0'), translateUp(child, childVersion)) as TestConfig;
+      // Ignition 2.14's newest spec was 3.4.0-experimental; the fields used here are the same.
+      merged.ignition.version = '3.4.0-experimental';
+      expect(serializeConfig(merged, { pretty: false, style: 'ignition', version: '3.7.0-experimental' })).toBe(
+        upstream.cache,
+      );
+    },
+  );
 });

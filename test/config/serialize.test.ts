@@ -81,8 +81,18 @@ describe('serializeConfig', () => {
       ignition: { version: '3.4.0', config: { merge: [] }, security: { tls: {} } },
       passwd: { users: [{ name: 'core', groups: [], gecos: null, uid: 0, system: false }] },
       storage: {
-        files: [{ path: '/f', overwrite: false, mode: 0, user: {}, group: { id: undefined }, contents: { compression: '' } }],
-        disks: [{ device: '/dev/vda', partitions: [{ number: 0, label: 'root' }, { number: 2, sizeMiB: 0 }] }],
+        files: [
+          { path: '/f', overwrite: false, mode: 0, user: {}, group: { id: undefined }, contents: { compression: '' } },
+        ],
+        disks: [
+          {
+            device: '/dev/vda',
+            partitions: [
+              { number: 0, label: 'root' },
+              { number: 2, sizeMiB: 0 },
+            ],
+          },
+        ],
         luks: [{ name: 'l', clevis: { tang: [{ url: '', thumbprint: 't' }], custom: {} } }],
       },
       kernelArguments: { shouldExist: [], shouldNotExist: [] },
@@ -119,16 +129,45 @@ describe('serializeConfig', () => {
     expect(serializeConfig(config('3.2.0'), { pretty: false })).toContain('"certificateAuthorities":[{"verification"');
     expect(serializeConfig(config('3.2.0'), { pretty: false })).toContain('"target":""');
     expect(serializeConfig(config('3.3.0'), { pretty: false })).toContain('"links":[{"path":"/l"}]');
-    expect(serializeConfig(config('3.3.0'), { pretty: false })).toContain('"raid":[{"devices":["/dev/a"],"name":"md"}]');
+    expect(serializeConfig(config('3.3.0'), { pretty: false })).toContain(
+      '"raid":[{"devices":["/dev/a"],"name":"md"}]',
+    );
+  });
+
+  it("writes empty nested objects in Ignition's cache style", () => {
+    const config = {
+      ignition: { version: '3.7.0-experimental', config: { merge: [{ source: 'data:,x' }] } },
+      storage: {
+        files: [{ path: '/a', contents: { source: 'https://h/x?a=<b>&c' }, mode: 493 }],
+        links: [{ path: '/l', target: '/u' }],
+      },
+    };
+    expect(serializeConfig(config, { pretty: false, style: 'ignition' })).toBe(
+      '{"ignition":{"config":{"merge":[{"source":"data:,x","verification":{}}],"replace":{"verification":{}}},"proxy":{},' +
+        '"security":{"tls":{}},"timeouts":{},"version":"3.7.0-experimental"},"kernelArguments":{},"passwd":{},' +
+        '"storage":{"files":[{"group":{},"path":"/a","user":{},"contents":{"source":"https://h/x?a=\\u003cb\\u003e\\u0026c","verification":{}},"mode":493}],' +
+        '"links":[{"group":{},"path":"/l","user":{},"target":"/u"}]},"systemd":{}}',
+    );
+    expect(serializeConfig(config, { pretty: false, style: 'butane' })).toBe(
+      serializeConfig(config, { pretty: false }),
+    );
   });
 
   it('drops keys the spec does not have, like Go decoding into structs', () => {
-    const config = { ignition: { version: '3.6.0', bogus: 1 }, storage: { files: [{ path: '/f', mdoe: 420 }] }, extra: true };
-    expect(serializeConfig(config, { pretty: false })).toBe('{"ignition":{"version":"3.6.0"},"storage":{"files":[{"path":"/f"}]}}');
+    const config = {
+      ignition: { version: '3.6.0', bogus: 1 },
+      storage: { files: [{ path: '/f', mdoe: 420 }] },
+      extra: true,
+    };
+    expect(serializeConfig(config, { pretty: false })).toBe(
+      '{"ignition":{"version":"3.6.0"},"storage":{"files":[{"path":"/f"}]}}',
+    );
   });
 
   it('indents with two spaces and ": " when pretty', () => {
-    expect(serializeConfig({ ignition: { version: '3.6.0' }, kernelArguments: { shouldExist: ['a<b'] } }, { pretty: true })).toBe(
+    expect(
+      serializeConfig({ ignition: { version: '3.6.0' }, kernelArguments: { shouldExist: ['a<b'] } }, { pretty: true }),
+    ).toBe(
       '{\n  "ignition": {\n    "version": "3.6.0"\n  },\n  "kernelArguments": {\n    "shouldExist": [\n      "a\\u003cb"\n    ]\n  }\n}',
     );
   });
@@ -138,7 +177,9 @@ describe('serializeConfig', () => {
       fc.property(newestConfig, fc.boolean(), (config, pretty) => {
         const once = serializeConfig(config, { pretty });
         expect(serializeConfig(JSON.parse(once) as object, { pretty })).toBe(once);
-        expect(serializeConfig(JSON.parse(once) as object, { pretty: !pretty })).toBe(serializeConfig(config, { pretty: !pretty }));
+        expect(serializeConfig(JSON.parse(once) as object, { pretty: !pretty })).toBe(
+          serializeConfig(config, { pretty: !pretty }),
+        );
       }),
       { numRuns: 200 },
     );

@@ -17,11 +17,22 @@ describe('translateUp', () => {
   });
 
   it('3.0 CA sources become nullable strings: an absent one is the empty string', () => {
-    const config = { ignition: { version: '3.0.0', security: { tls: { certificateAuthorities: [{ verification: {} }, { source: 'https://ca' }] } } } };
+    const config = {
+      ignition: {
+        version: '3.0.0',
+        security: { tls: { certificateAuthorities: [{ verification: {} }, { source: 'https://ca' }] } },
+      },
+    };
     expect(translateUp(config, '3.0.0')).toEqual({
-      ignition: { version: LATEST, security: { tls: { certificateAuthorities: [{ source: '', verification: {} }, { source: 'https://ca' }] } } },
+      ignition: {
+        version: LATEST,
+        security: { tls: { certificateAuthorities: [{ source: '', verification: {} }, { source: 'https://ca' }] } },
+      },
     });
-    const from31 = translateUp({ ...config, ignition: { ...config.ignition, version: '3.1.0' } }, '3.1.0') as TestConfig;
+    const from31 = translateUp(
+      { ...config, ignition: { ...config.ignition, version: '3.1.0' } },
+      '3.1.0',
+    ) as TestConfig;
     expect(from31.ignition.security?.tls?.certificateAuthorities?.[0]).toEqual({ verification: {} });
   });
 
@@ -31,9 +42,21 @@ describe('translateUp', () => {
     ['3.3.0', false],
     ['3.6.0', false],
   ])('from %s an absent link target and raid level become "" (%s)', (from, filled) => {
-    const up = translateUp({ ignition: { version: from }, storage: { links: [{ path: '/l' }], raid: [{ name: 'md', level: 'raid1' }, { name: 'x' }] } }, from);
+    const up = translateUp(
+      {
+        ignition: { version: from },
+        storage: { links: [{ path: '/l' }], raid: [{ name: 'md', level: 'raid1' }, { name: 'x' }] },
+      },
+      from,
+    );
     const expected = filled
-      ? { links: [{ path: '/l', target: '' }], raid: [{ name: 'md', level: 'raid1' }, { name: 'x', level: '' }] }
+      ? {
+          links: [{ path: '/l', target: '' }],
+          raid: [
+            { name: 'md', level: 'raid1' },
+            { name: 'x', level: '' },
+          ],
+        }
       : { links: [{ path: '/l' }], raid: [{ name: 'md', level: 'raid1' }, { name: 'x' }] };
     expect((up as TestConfig).storage).toEqual(expected);
   });
@@ -46,26 +69,42 @@ describe('translateUp', () => {
     ['3.6.0', 0o4755, 0o4755],
     ['3.7.0-experimental', 0o1777, 0o1777],
   ])('from %s mode %o becomes %o on files and directories', (from, mode, expected) => {
-    const up = translateUp({ ignition: { version: from }, storage: { files: [{ path: '/f', mode }], directories: [{ path: '/d', mode }] } }, from) as TestConfig;
+    const up = translateUp(
+      { ignition: { version: from }, storage: { files: [{ path: '/f', mode }], directories: [{ path: '/d', mode }] } },
+      from,
+    ) as TestConfig;
     expect(up.storage?.files?.[0]?.mode).toBe(expected);
     expect(up.storage?.directories?.[0]?.mode).toBe(expected);
   });
 
   it('keeps 3.4.0 tang advertisements unless asked to reproduce the upstream bug', () => {
-    const config = { ignition: { version: '3.4.0' }, storage: { luks: [{ name: 'l', clevis: { tang: [{ url: 'http://t', thumbprint: 'x', advertisement: '{}' }] } }] } };
+    const config = {
+      ignition: { version: '3.4.0' },
+      storage: { luks: [{ name: 'l', clevis: { tang: [{ url: 'http://t', thumbprint: 'x', advertisement: '{}' }] } }] },
+    };
     const kept = serializeConfig(translateUp(config, '3.4.0'), { pretty: false });
     expect(kept).toContain('"advertisement":"{}"');
     const dropped = serializeConfig(translateUp(config, '3.4.0', { dropTangAdvertisement: true }), { pretty: false });
     expect(dropped).toContain('"tang":[{"thumbprint":"x","url":"http://t"}]');
-    const from35 = serializeConfig(translateUp({ ...config, ignition: { version: '3.5.0' } }, '3.5.0', { dropTangAdvertisement: true }), { pretty: false });
+    const from35 = serializeConfig(
+      translateUp({ ...config, ignition: { version: '3.5.0' } }, '3.5.0', { dropTangAdvertisement: true }),
+      { pretty: false },
+    );
     expect(from35).toContain('"advertisement":"{}"');
   });
 
   it('drops keys the source version does not have, as decoding into its types does', () => {
     const config = {
-      ignition: { version: '3.0.0', proxy: { httpProxy: 'http://p' }, config: { merge: [{ source: 'https://a', compression: 'gzip', httpHeaders: [{ name: 'A', value: 'b' }] }] } },
+      ignition: {
+        version: '3.0.0',
+        proxy: { httpProxy: 'http://p' },
+        config: { merge: [{ source: 'https://a', compression: 'gzip', httpHeaders: [{ name: 'A', value: 'b' }] }] },
+      },
       kernelArguments: { shouldExist: ['quiet'] },
-      storage: { luks: [{ name: 'l' }], files: [{ path: '/f', mdoe: 420, contents: { compression: 'gzip', source: 'data:,x' } }] },
+      storage: {
+        luks: [{ name: 'l' }],
+        files: [{ path: '/f', mdoe: 420, contents: { compression: 'gzip', source: 'data:,x' } }],
+      },
       foo: true,
     };
     expect(translateUp(config, '3.0.0')).toEqual({
@@ -79,7 +118,10 @@ describe('translateUp', () => {
   });
 
   it('does not modify its input', () => {
-    const config = { ignition: { version: '3.2.0' }, storage: { files: [{ path: '/f', mode: 0o4755 }], links: [{ path: '/l' }] } };
+    const config = {
+      ignition: { version: '3.2.0' },
+      storage: { files: [{ path: '/f', mode: 0o4755 }], links: [{ path: '/l' }] },
+    };
     const before = JSON.stringify(config);
     translateUp(config, '3.2.0');
     expect(JSON.stringify(config)).toBe(before);
@@ -92,7 +134,14 @@ function errors(config: object, to: SpecVersion): string[] {
 
 describe('translateDown', () => {
   it('rewrites the version when every field exists in the target', () => {
-    const config = { ignition: { version: LATEST }, storage: { luks: [{ name: 'l', device: '/d', discard: true, clevis: { tang: [{ url: 'http://t', advertisement: '{}' }] } }] } };
+    const config = {
+      ignition: { version: LATEST },
+      storage: {
+        luks: [
+          { name: 'l', device: '/d', discard: true, clevis: { tang: [{ url: 'http://t', advertisement: '{}' }] } },
+        ],
+      },
+    };
     const result = translateDown(config, '3.4.0');
     expect(result.report).toEqual([]);
     expect(result.config).toEqual({ ...config, ignition: { version: '3.4.0' } });
@@ -100,11 +149,20 @@ describe('translateDown', () => {
 
   it('reports every field the target lacks, at its path, in walk order, and returns no config', () => {
     const config = {
-      ignition: { version: LATEST, proxy: { httpProxy: 'http://p' }, config: { merge: [{ source: 'https://a', compression: 'gzip' }] } },
+      ignition: {
+        version: LATEST,
+        proxy: { httpProxy: 'http://p' },
+        config: { merge: [{ source: 'https://a', compression: 'gzip' }] },
+      },
       kernelArguments: { shouldExist: ['a'] },
       storage: {
         disks: [{ device: '/d', partitions: [{ number: 1, resize: false }] }],
-        files: [{ path: '/f', contents: { compression: 'gzip', source: 'https://x', httpHeaders: [{ name: 'A', value: 'b' }] } }],
+        files: [
+          {
+            path: '/f',
+            contents: { compression: 'gzip', source: 'https://x', httpHeaders: [{ name: 'A', value: 'b' }] },
+          },
+        ],
         filesystems: [{ device: '/d1', format: 'ext4', mountOptions: ['ro'] }],
         luks: [{ name: 'l', cex: { enabled: true } }],
       },
@@ -129,14 +187,41 @@ describe('translateDown', () => {
     ['3.6.0', []],
     ['3.5.0', []],
     ['3.4.0', ['$.storage.luks.0.cex']],
-    ['3.3.0', ['$.storage.luks.0.cex', '$.storage.luks.0.discard', '$.storage.luks.0.openOptions', '$.storage.luks.0.clevis.tang.0.advertisement']],
-    ['3.2.0', ['$.kernelArguments', '$.storage.luks.0.cex', '$.storage.luks.0.discard', '$.storage.luks.0.openOptions', '$.storage.luks.0.clevis.tang.0.advertisement']],
+    [
+      '3.3.0',
+      [
+        '$.storage.luks.0.cex',
+        '$.storage.luks.0.discard',
+        '$.storage.luks.0.openOptions',
+        '$.storage.luks.0.clevis.tang.0.advertisement',
+      ],
+    ],
+    [
+      '3.2.0',
+      [
+        '$.kernelArguments',
+        '$.storage.luks.0.cex',
+        '$.storage.luks.0.discard',
+        '$.storage.luks.0.openOptions',
+        '$.storage.luks.0.clevis.tang.0.advertisement',
+      ],
+    ],
     ['3.1.0', ['$.kernelArguments', '$.storage.luks']],
   ])('down to %s reports %j', (to, paths) => {
     const config = {
       ignition: { version: LATEST },
       kernelArguments: { shouldNotExist: ['quiet'] },
-      storage: { luks: [{ name: 'l', cex: { enabled: false }, discard: false, openOptions: ['--x'], clevis: { tang: [{ url: 'http://t', advertisement: '{}' }] } }] },
+      storage: {
+        luks: [
+          {
+            name: 'l',
+            cex: { enabled: false },
+            discard: false,
+            openOptions: ['--x'],
+            clevis: { tang: [{ url: 'http://t', advertisement: '{}' }] },
+          },
+        ],
+      },
     };
     expect(translateDown(config, to).report.map((e) => formatPath(e.path ?? []))).toEqual(paths);
   });
@@ -145,7 +230,16 @@ describe('translateDown', () => {
     const config = {
       ignition: { version: LATEST, proxy: {}, config: { merge: [{ source: 'https://a', compression: null }] } },
       kernelArguments: { shouldExist: [] },
-      storage: { luks: [], files: [{ path: '/f', contents: { compression: 'gzip', source: 'data:,x', httpHeaders: [] }, append: [{ compression: '', source: 'data:,y' }] }] },
+      storage: {
+        luks: [],
+        files: [
+          {
+            path: '/f',
+            contents: { compression: 'gzip', source: 'data:,x', httpHeaders: [] },
+            append: [{ compression: '', source: 'data:,y' }],
+          },
+        ],
+      },
     };
     const result = translateDown(config, '3.0.0');
     expect(result.report).toEqual([]);
@@ -153,7 +247,12 @@ describe('translateDown', () => {
   });
 
   it('compression on CA references needs 3.1', () => {
-    const config = { ignition: { version: LATEST, security: { tls: { certificateAuthorities: [{ source: 'https://ca', compression: 'gzip' }] } } } };
+    const config = {
+      ignition: {
+        version: LATEST,
+        security: { tls: { certificateAuthorities: [{ source: 'https://ca', compression: 'gzip' }] } },
+      },
+    };
     expect(errors(config, '3.0.0')).toEqual([
       'TRANSLATE_UNSUPPORTED $.ignition.security.tls.certificateAuthorities.0.compression: compression is not supported in spec version 3.0.0',
     ]);
@@ -162,7 +261,10 @@ describe('translateDown', () => {
 });
 
 function getAt(root: unknown, path: ConfigPath): unknown {
-  return path.reduce<unknown>((node, segment) => (node as Record<string | number, unknown> | undefined)?.[segment], root);
+  return path.reduce<unknown>(
+    (node, segment) => (node as Record<string | number, unknown> | undefined)?.[segment],
+    root,
+  );
 }
 
 function deleteAt(root: unknown, path: ConfigPath): void {
@@ -179,7 +281,8 @@ function expectedAfterRoundTrip(config: TestConfig, version: SpecVersion): TestC
     }
   }
   if (!atLeast(version, '3.3.0')) for (const raid of copy.storage?.raid ?? []) raid.level ??= '';
-  if (!atLeast(version, '3.1.0')) for (const ca of copy.ignition.security?.tls?.certificateAuthorities ?? []) ca.source ??= '';
+  if (!atLeast(version, '3.1.0'))
+    for (const ca of copy.ignition.security?.tls?.certificateAuthorities ?? []) ca.source ??= '';
   return copy;
 }
 
@@ -207,7 +310,9 @@ describe('translation properties', () => {
         expect(down.report).toEqual([]);
         expect((down.config as TestConfig).ignition.version).toBe(to);
         const up = translateUp(down.config as object, to);
-        expect(serializeConfig(up, { pretty: false })).toBe(serializeConfig(expectedAfterRoundTrip(config, to), { pretty: false }));
+        expect(serializeConfig(up, { pretty: false })).toBe(
+          serializeConfig(expectedAfterRoundTrip(config, to), { pretty: false }),
+        );
       }),
       { numRuns: 300 },
     );

@@ -282,6 +282,8 @@ export const FRAGMENTS: readonly Fragment[] = [
   { name: 'fs-label-long-btrfs', build: always(filesystems({ device: '/dev/sda', format: 'btrfs', label: 'x'.repeat(257) })) },
   { name: 'fs-label-max-lengths', build: always(filesystems({ device: '/dev/a', format: 'ext4', label: 'x'.repeat(16) }, { device: '/dev/b', format: 'xfs', label: 'x'.repeat(12) }, { device: '/dev/c', format: 'vfat', label: 'x'.repeat(11) })) },
   { name: 'fs-label-unicode-bytes', build: always(filesystems({ device: '/dev/sda', format: 'xfs', label: 'ääääääää' })) },
+  { name: 'fs-on-wiped-disk', build: always({ storage: { disks: [{ device: '/dev/vdb', wipeTable: true }], filesystems: [{ device: '/dev/vdb', format: 'ext4' }] } }) },
+  { name: 'fs-on-partitioned-disk', build: always({ storage: { disks: [{ device: '/dev/vdb', partitions: [{ number: 1 }] }], filesystems: [{ device: '/dev/vdb', format: 'xfs', wipeFilesystem: true }] } }) },
   { name: 'fs-format-missing-mountoptions', build: since(1, () => filesystems({ device: '/dev/sda', mountOptions: ['ro'] })) },
 
   // §4.8 RAID
@@ -319,6 +321,7 @@ export const FRAGMENTS: readonly Fragment[] = [
   { name: 'unit-enabled-no-install', build: always(units({ name: 'a.service', enabled: true, contents: '[Unit]\nDescription=x\n' })) },
   { name: 'unit-enabled-install', build: always(units({ name: 'a.service', enabled: true, contents: '[Install]\nWantedBy=x\n' })) },
   { name: 'unit-enabled-empty', build: always(units({ name: 'a.service', enabled: true, contents: '' })) },
+  { name: 'unit-template-no-install', build: always(units({ name: 'getty@tty1.service', enabled: true }, { name: 'getty@.service', contents: '[Service]\nExecStart=/bin/true\n' })) },
   { name: 'unit-name-empty', build: always(units({ name: '' })) },
 
   // Users and groups
@@ -327,6 +330,11 @@ export const FRAGMENTS: readonly Fragment[] = [
   { name: 'user-should-not-exist', build: since(2, () => users({ name: 'gone', shouldExist: false })) },
 
   // §4.1 kernel arguments and top level
+  // Struct-typed fields given as null: Go keeps the zero struct, upstream warns that it cannot correlate.
+  { name: 'null-storage', build: always({ storage: null }) },
+  { name: 'null-nested-structs', build: always({ ignition: { timeouts: null }, storage: { files: [{ path: '/a', contents: null, user: null }] } }) },
+  { name: 'null-lists', build: always({ storage: { files: null, disks: null }, passwd: { users: null } }) },
+
   { name: 'kargs-valid', build: since(3, () => ({ kernelArguments: { shouldExist: ['a=b c=d'], shouldNotExist: ['x'] } })) },
   { name: 'timeouts', build: always(ignition({ timeouts: { httpResponseHeaders: 0, httpTotal: 100 } })) },
 

@@ -148,11 +148,16 @@ function textCases(): { name: string; text: string | Buffer }[] {
     { name: 'type-timeouts-string', text: `${head.slice(0, -1)},"timeouts":{"httpTotal":"10"}}}` },
     { name: 'type-two-errors', text: `${head},"storage":{"files":[{"path":1,"mode":"x"}]}}` },
     { name: 'type-error-pretty', text: `{\n  "ignition": {\n    "version": "${v}"\n  },\n  "storage": {\n    "disks": [\n      {\n        "device": "/dev/vda",\n        "wipeTable": "yes"\n      }\n    ]\n  }\n}\n` },
+    { name: 'type-error-miscased-key', text: `${head},"storage":{"directories":[{"path":"/opt/dir","mode":493,"Path":1.5}]}}` },
+    { name: 'syntax-eof-after-value', text: `{"ignition":{"version":"${v}"},"storage":{"files":[{"path":"/a","mode":"x"}]}}`.slice(0, -3) },
+    { name: 'type-error-after-version', text: `{"ignition":{"version":"${v}","timeouts":{"httpTotal":true}}}` },
     { name: 'type-error-and-rule', text: `${head},"storage":{"files":[{"path":"rel"}],"links":[{"path":"/l","hard":1}]}}` },
     { name: 'type-unknown-key-any-type', text: `${head},"storage":{"whatever":"x","files":[{"path":"/a","bogus":{"x":[1,"y",null]}}]}}` },
     // Duplicate JSON keys: the last one wins without a message.
     { name: 'dupkey-last-wins-valid', text: `${head},"storage":{"files":[{"path":"rel","path":"/abs"}]}}` },
     { name: 'dupkey-last-wins-invalid', text: `${head},"storage":{"files":[{"path":"/abs","path":"rel"}]}}` },
+    { name: 'dupkey-nested-object-twice', text: `${head},"storage":{"files":[{"path":"/a","contents":{"source":"data:,x"},"contents":{"verification":{"hash":"sha256-${'0'.repeat(64)}"}}}]}}` },
+    { name: 'dupkey-list-elements-merge', text: `${head},"storage":{"files":[{"path":"/a","mode":99999}],"files":[{"path":"/b"}]}}` },
     { name: 'dupkey-storage-twice', text: `${head},"storage":{"files":[{"path":"rel"}]},"storage":{"directories":[{"path":"/d"}]}}` },
     // Encodings
     { name: 'unicode-escapes', text: `${head},"storage":{"files":[{"path":"/\\u00e9\\ud83d\\ude00","mode":"x"}]}}` },
@@ -215,7 +220,10 @@ function mutate(doc: JsonObject, rnd: Random): JsonObject {
   const keys = Object.keys(target).filter((k) => !(path.length === 1 && path[0] === 'ignition' && k === 'version'));
   const kind = rnd.int(4);
   if (kind === 3 || keys.length === 0) {
-    target[rnd.pick(UNKNOWN_KEYS)] = rnd.pick(WEIRD_VALUES);
+    const key = rnd.pick(UNKNOWN_KEYS);
+    // A key that differs from a present one only in case is its own text case (type-error-miscased-key).
+    const clash = Object.keys(target).some((k) => k !== key && k.toLowerCase() === key.toLowerCase());
+    target[clash ? 'bogus' : key] = rnd.pick(WEIRD_VALUES);
     return copy;
   }
   const key = rnd.pick(keys);

@@ -10,7 +10,17 @@ import { hasCommand, hasLoopDevices, isRoot } from '../helpers/env.ts';
 
 export const loopAvailable = isRoot && hasLoopDevices && ['losetup', 'partx', 'sgdisk', 'blkid', 'wipefs'].every(hasCommand);
 export const mdAvailable = existsSync('/proc/mdstat') && hasCommand('mdadm');
-export const dmAvailable = existsSync('/dev/mapper/control') && hasCommand('cryptsetup');
+// /dev/mapper/control alone proves nothing: libdevmapper creates that node even when the kernel
+// has no device-mapper, so ask the kernel's list of misc devices.
+export const dmAvailable = hasMiscDevice('device-mapper') && hasCommand('cryptsetup');
+
+function hasMiscDevice(name: string): boolean {
+  try {
+    return readFileSync('/proc/misc', 'utf8').split('\n').some((line) => line.trim().split(/\s+/)[1] === name);
+  } catch {
+    return false;
+  }
+}
 
 export interface Scratch {
   dir: string;

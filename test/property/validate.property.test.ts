@@ -12,6 +12,9 @@ import { deepMerge } from '../differential/config-generator.ts';
 const SEED = 20_261_122;
 const SEVERITIES = new Set(['error', 'warning', 'info']);
 
+/** What the runs actually exercised, so that a vacuous generator shows up as a failure. */
+const seen = { withPath: 0, withoutPath: 0, accepted: 0, failures: 0 };
+
 /** The invariants; returns the first broken one as text so that fast-check can shrink on it. */
 function brokenInvariant(text: string): string | undefined {
   let result: ParseResult;
@@ -21,7 +24,11 @@ function brokenInvariant(text: string): string | undefined {
     return `threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   }
   const entries = result.failure === undefined ? result.report : [result.failure, ...result.report];
+  if (result.failure !== undefined) seen.failures++;
+  if (result.config !== undefined) seen.accepted++;
   for (const e of entries) {
+    if (e.path === undefined) seen.withoutPath++;
+    else seen.withPath++;
     if (typeof e.code !== 'string' || !(e.code in messages)) return `unknown code ${String(e.code)}`;
     if (!SEVERITIES.has(e.severity)) return `bad severity ${String(e.severity)} for ${e.code}`;
     if (typeof e.message !== 'string' || e.message === '') return `empty message for ${e.code}`;
@@ -121,7 +128,12 @@ describe('parseConfig on random and mutated input', () => {
   });
 
   it('survives valid configs with deleted, added, retyped and rewritten keys (9,000)', () => {
+    const before = { ...seen };
     fc.assert(fc.property(mutatedDocument, holds), { numRuns: 9000, seed: SEED + 1 });
+    // The mutations reach the rules and the decoder, not only the version gate.
+    expect(seen.withPath - before.withPath).toBeGreaterThan(3000);
+    expect(seen.withoutPath - before.withoutPath).toBeGreaterThan(300);
+    expect(seen.accepted - before.accepted).toBeGreaterThan(400);
   });
 
   it('survives truncated documents (3,000)', () => {

@@ -162,4 +162,23 @@ export function configDrive(label: string, files: Record<string, string | Buffer
   };
 }
 
+/**
+ * An unlabelled EROFS image on a loop device, for lookups by filesystem type (Azure's custom-data
+ * CD-ROM is UDF, which test kernels lack). EROFS keeps the lookup away from other tests' ext4 disks.
+ */
+export function erofsDrive(files: Record<string, string | Buffer>): Drive {
+  const dir = tree(files);
+  const image = join(mkdtempSync(join(tmpdir(), 'kindling-drive-img-')), 'drive.img');
+  execFileSync('mkfs.erofs', ['--quiet', image, dir]);
+  const device = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+  return {
+    device,
+    detach: () => {
+      execFileSync('losetup', ['-d', device]);
+      rmSync(dirname(image), { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const CONFIG = '{"ignition":{"version":"3.4.0"}}';

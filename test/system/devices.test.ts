@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { decodeUdevName, mountOrder, partitionNode, tagForPath } from '../../src/system/devices.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProvisionError } from '../../src/report.ts';
+import { decodeUdevName, mountOrder, partitionNode, tagForPath, waitForDevice } from '../../src/system/devices.ts';
+import { testContext } from '../stages/disks/context.ts';
 
 describe('tagForPath', () => {
   test.each([
@@ -40,5 +45,28 @@ describe('mountOrder', () => {
       { device: '/dev/g', path: '/noformat' },
     ]);
     expect(order.map(({ index }) => index)).toEqual([2, 5, 6, 0]);
+  });
+});
+
+describe('waitForDevice', () => {
+  test('returns the resolved node of a path that exists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindling-dev-'));
+    try {
+      writeFileSync(join(dir, 'disk'), '');
+      expect(await waitForDevice(testContext(), join(dir, '.', 'disk'), ['x'], 100)).toBe(join(dir, 'disk'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a by-partlabel name that no device carries fails at the given path after the timeout', async () => {
+    let error: unknown;
+    try {
+      await waitForDevice(testContext(), '/dev/disk/by-partlabel/kindling-never-there', ['storage', 'filesystems', 3, 'device'], 300);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(ProvisionError.is(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'DEVICE_TIMEOUT', path: ['storage', 'filesystems', 3, 'device'] });
   });
 });

@@ -46,7 +46,10 @@ export function yamlToValue(text: string): Json {
     if (node.kind === 'map') return Object.fromEntries(node.entries.map((e) => [e.key, convert(e.value)]));
     if (node.style !== 'plain') return node.text;
     if (node.text === 'true' || node.text === 'false') return node.text === 'true';
-    if (/^-?\d+$/.test(node.text)) return Number(node.text);
+    // YAML 1.2 core schema numbers, which is how editors read the file.
+    if (/^0x[0-9a-fA-F]+$/.test(node.text)) return parseInt(node.text.slice(2), 16);
+    if (/^0o[0-7]+$/.test(node.text)) return parseInt(node.text.slice(2), 8);
+    if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(node.text)) return Number(node.text);
     return node.text;
   };
   return convert(parsed.root);

@@ -55,18 +55,19 @@ export function validateBootDevice(bootDevice: SourceObject | undefined, ctx: Co
   }
   const device = typeof p.luks?.device === 'string' ? p.luks.device : undefined;
   const known = p.layout === undefined || layouts.includes(p.layout);
+  // Upstream attaches the s390x findings to a key named after the layout, which points at boot_device.
+  const layoutKey: ConfigPath = [...at, p.layout ?? 'layout'];
   if (known && (p.layout === 's390x-eckd' || p.layout === 's390x-zfcp')) {
-    if (device === undefined) ctx.report.push(entry('error', 'BOOT_LUKS_DEVICE_REQUIRED', [...at, 'luks', 'device']));
-    else if (!device.startsWith(p.layout === 's390x-eckd' ? '/dev/dasd' : '/dev/sd')) {
-      ctx.report.push(entry('error', 'BOOT_LUKS_DEVICE_PREFIX', [...at, 'luks', 'device']));
-    }
+    const pattern = p.layout === 's390x-eckd' ? /\/dev\/dasd[a-z]$/ : /\/dev\/sd[a-z]$/;
+    if (device === undefined || device === '') ctx.report.push(entry('error', 'BOOT_LUKS_DEVICE_REQUIRED', layoutKey));
+    else if (!pattern.test(device)) ctx.report.push(entry('error', 'BOOT_LUKS_DEVICE_PREFIX', layoutKey));
   }
   if (known && p.layout !== undefined && S390X.has(p.layout) && p.devices.length > 0) {
-    ctx.report.push(entry('error', 'MIRROR_S390X', [...at, 'mirror']));
+    ctx.report.push(entry('error', 'MIRROR_S390X', layoutKey));
   }
-  if (p.cex && (p.layout === undefined || !S390X.has(p.layout))) {
-    ctx.report.push(entry('error', 'CEX_ARCH', [...at, 'luks', 'cex']));
-  }
+  if (p.cex && (p.tpm2 || p.tang.length > 0)) ctx.report.push(entry('error', 'CEX_WITH_CLEVIS', [...at, 'luks']));
+  if (p.cex && p.layout === undefined) ctx.report.push(entry('error', 'CEX_ARCH', [...at, 'luks', 'cex']));
+  else if (p.cex && known && !S390X.has(p.layout as string)) ctx.report.push(entry('error', 'CEX_ARCH', [...at, 'layout']));
   if (fcosAtLeast(ctx.flavor, 7) && device !== undefined && !p.tpm2 && p.tang.length === 0 && !p.cex) {
     ctx.report.push(entry('error', 'BOOT_LUKS_NO_METHOD', [...at, 'luks']));
   }
@@ -135,22 +136,24 @@ export function generateBootDevice(bootDevice: SourceObject | undefined): Tracke
     if (p.cex) {
       volume.cex = { enabled: true };
       record(set, ['storage', 'luks', 0, 'cex'], [...luksAt, 'cex']);
+    } else {
+      const clevis: Record<string, unknown> = {};
+      if (p.tang.length > 0) clevis.tang = p.tang.map((t) => ({ ...(asObj(t) ?? {}) }));
+      if (typeof l.threshold === 'number') clevis.threshold = l.threshold;
+      if (typeof l.tpm2 === 'boolean') clevis.tpm2 = l.tpm2;
+      volume.clevis = clevis;
+      record(set, ['storage', 'luks', 0, 'clevis'], luksAt);
     }
-    // Clevis settings stay even next to cex, so that Ignition's own check rejects the mix.
-    const clevis: Record<string, unknown> = {};
-    if (p.tang.length > 0) clevis.tang = p.tang.map((t) => ({ ...(asObj(t) ?? {}) }));
-    if (typeof l.threshold === 'number') clevis.threshold = l.threshold;
-    if (typeof l.tpm2 === 'boolean') clevis.tpm2 = l.tpm2;
-    if (Object.keys(clevis).length > 0) volume.clevis = clevis;
-    record(set, ['storage', 'luks', 0, 'clevis'], luksAt);
     volume.device = target;
-    if (typeof l.discard === 'boolean') volume.discard = l.discard;
+    if (typeof l.discard === 'boolean') {
+      volume.discard = l.discard;
+      record(set, ['storage', 'luks', 0, 'discard'], [...luksAt, 'discard']);
+    }
     Object.assign(volume, { label: 'luks-root', name: 'root', wipeVolume: true });
-    record(set, ['storage', 'luks', 0, 'device'], [...luksAt, 'device']);
     luks.push(volume);
   }
 
-  record(set, ['storage', 'filesystems', filesystems.length], wantLuks ? luksAt : mirrorAt);
+  record(set, ['storage', 'filesystems', filesystems.length], ['boot_device']);
   filesystems.push({ device: wantLuks ? '/dev/mapper/root' : '/dev/md/md-root', format: 'xfs', label: 'root', wipeFilesystem: true });
 
   const storage: Record<string, unknown> = { filesystems };

@@ -37,11 +37,11 @@ export function validateMountUnits(storage: SourceObject | undefined, ctx: Conte
     const at = ['storage', 'filesystems', i];
     const swap = fs.format === 'swap' && ctx.flavor.base >= 4;
     if (typeof fs.format !== 'string' || fs.format === '') ctx.report.push(entry('error', 'MOUNT_UNIT_FORMAT_REQUIRED', [...at, 'format']));
-    if (!swap && (typeof fs.path !== 'string' || fs.path === '')) {
+    else if (!swap && (typeof fs.path !== 'string' || fs.path === '')) {
       ctx.report.push(entry('error', 'MOUNT_UNIT_PATH_REQUIRED', [...at, 'path']));
-    } else if (!swap && ctx.flavor.variant === 'fcos' && fcosAtLeast(ctx.flavor, 6)) {
-      const path = fs.path as string;
-      if (!/^\/(etc|var)(\/|$)/.test(path)) ctx.report.push(entry('error', 'MOUNT_UNIT_PATH_LOCATION', [...at, 'path']));
+    }
+    if (typeof fs.path === 'string' && ctx.flavor.variant === 'fcos' && fcosAtLeast(ctx.flavor, 6) && !/^\/(etc|var)(\/|$)/.test(fs.path)) {
+      ctx.report.push(entry('error', 'MOUNT_UNIT_PATH_LOCATION', [...at, 'path']));
     }
   });
 }
@@ -98,7 +98,7 @@ export function generateMountUnits(storage: SourceObject | undefined, ctx: Conte
         `RequiredBy=${isRemote ? 'remote-fs.target' : 'local-fs.target'}`,
       ];
     }
-    record(set, ['systemd', 'units', units.length], ['storage', 'filesystems', i]);
+    record(set, ['systemd', 'units', units.length], ['storage', 'filesystems', i, 'with_mount_unit']);
     units.push({ contents: lines.join('\n'), enabled: true, name });
   });
   if (units.length === 0) return undefined;

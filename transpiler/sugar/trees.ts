@@ -2,7 +2,7 @@
 // for ownership or a dir_mode) directories. Entries the user already wrote for the same path
 // are filled in rather than duplicated.
 
-import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
 import { entry, type ConfigPath } from '../../src/report.ts';
 import { goOsError, localPath, type Context } from '../context.ts';
@@ -50,9 +50,9 @@ function walkTree(
   if (where === undefined) return;
   let rootStat: Stats;
   try {
-    rootStat = lstatSync(where.absolute);
+    rootStat = statSync(where.absolute);
   } catch (error) {
-    ctx.report.push(entry('error', 'LOCAL_READ_FAILED', at, goOsError('lstat', where.joined, error)));
+    ctx.report.push(entry('error', 'LOCAL_READ_FAILED', at, goOsError('stat', where.joined, error)));
     return;
   }
   if (!rootStat.isDirectory()) {
@@ -102,7 +102,8 @@ function walkTree(
       const mode = fileMode ?? ((stat.mode & 0o111) !== 0 ? 0o755 : 0o644);
       if (existing !== undefined) {
         const contents = asObj(existing.node.contents);
-        if (existing.kind !== 'files' || (contents !== undefined && contents.source !== undefined)) return conflict();
+        const hasSource = typeof contents?.source === 'string' && contents.source !== '';
+        if (existing.kind !== 'files' || hasSource) return conflict();
         const encoded = encodeContent(readFileSync(abs), {
           userCompression: typeof contents?.compression === 'string' ? contents.compression : undefined,
           allowGzip,

@@ -2,9 +2,9 @@
 // object is checked before its children and children come in Go struct field order, followed by
 // the duplicate check. Pure: a Report out, never an exception.
 
-import { entry, type Report } from '../../report.ts';
+import { entry, type ConfigPath, type Report } from '../../report.ts';
 import type { SpecVersion } from '../versions.ts';
-import { items, obj, type RuleContext } from './context.ts';
+import { items, obj, type Obj, type RuleContext } from './context.ts';
 import { checkDisk } from './disks.ts';
 import { checkDuplicates } from './duplicates.ts';
 import { checkFilesystem, checkFilesystemsAgainstDisks } from './filesystems.ts';
@@ -14,10 +14,13 @@ import { checkRaid } from './raid.ts';
 import { checkSystemd } from './systemd.ts';
 import { checkIgnition, checkSystemdConflicts } from './top-level.ts';
 
-function checkStorage(ctx: RuleContext, storage: Record<string, unknown>): void {
+type Check = (ctx: RuleContext, value: Obj, path: ConfigPath) => void;
+
+/** Storage.Validate (cross-list checks), then each list in Go field order. */
+function checkStorage(ctx: RuleContext, storage: Obj): void {
   checkNodesAgainstLinks(ctx, storage);
   checkFilesystemsAgainstDisks(ctx, storage);
-  const each = (field: string, check: (ctx: RuleContext, value: Record<string, unknown>, path: (string | number)[]) => void): void =>
+  const each = (field: string, check: Check): void =>
     items(storage[field]).forEach((value, i) => check(ctx, obj(value), ['storage', field, i]));
   each('directories', checkDirectory);
   each('disks', checkDisk);
@@ -34,6 +37,7 @@ export function validateSemantics(config: Record<string, unknown>, version: Spec
   try {
     checkSystemdConflicts(ctx, config);
     checkIgnition(ctx, obj(config.ignition));
+    // kernelArguments and passwd have no rules of their own, only duplicates.
     checkStorage(ctx, obj(config.storage));
     checkSystemd(ctx, obj(config.systemd));
     checkDuplicates(ctx, config);

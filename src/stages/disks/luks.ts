@@ -108,6 +108,8 @@ export async function prepareVolume(
  * The temporary key file lives in a private directory that is removed whatever happens.
  */
 export async function createLuks(ctx: LuksContext, luks: LuksSpec, path: ConfigPath): Promise<Buffer | undefined> {
+  // IBM Crypto Express keys need s390x zkey tooling; refusing is safer than a weaker volume.
+  if (isTrue(luks.cex?.enabled)) throw entry('error', 'LUKS_CEX_UNSUPPORTED', [...path, 'cex'], luks.name);
   const node = await waitForDevice(ctx, luks.device, [...path, 'device']);
   const clevis = usesClevis(luks.clevis);
   if (clevis && !(await ctx.hasClevis())) throw entry('error', 'CLEVIS_NOT_INSTALLED', [...path, 'clevis'], luks.name);

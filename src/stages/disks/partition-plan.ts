@@ -90,11 +90,13 @@ export function planDryRun(
   // Per entry, in order: delete the old slot, create the new one. sgdisk places a start-0 entry in
   // the largest block free at that moment, so this order is part of the semantics.
   const ops: SgdiskOp[] = [];
+  const removed = new Set<number>();
   const filled = partitions.map((part) => {
-    const found = existing.find((p) => p.number === part.number);
+    const found = removed.has(part.number) ? undefined : existing.find((p) => p.number === part.number);
     const copy = { ...part };
     if (found !== undefined) {
       ops.push({ kind: 'delete', number: part.number });
+      removed.add(part.number);
       if (copy.startSector === undefined && !copy.wipeEntry) copy.startSector = found.startSector;
       if (copy.sizeSectors === undefined && !copy.wipeEntry) copy.sizeSectors = found.sizeSectors;
     }
@@ -167,7 +169,8 @@ export function planPartitions(
   const plan: PartitionPlan = { ops: [], created: [], deleted: [], notes: [] };
   for (const part of partitions) {
     const path = [...diskPath, 'partitions', part.index];
-    const found = existing.find((p) => p.number === part.number);
+    // A slot deleted by an earlier entry is free for a number-0 entry that was given it.
+    const found = plan.deleted.includes(part.number) ? undefined : existing.find((p) => p.number === part.number);
     const reason = found === undefined ? undefined : mismatch(found, part);
     if (found === undefined && !part.shouldExist) {
       plan.notes.push(`partition ${part.number} specified as nonexistant and no partition was found. Success.`);

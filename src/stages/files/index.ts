@@ -6,7 +6,7 @@ import { unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { resolveInRoot } from '../../system/path.ts';
 import type { Config, Stage } from '../context.ts';
-import { mkdirParents, sweepTemps } from './atomic-write.ts';
+import { forgetKnownDirs, mkdirParents, sweepTemps } from './atomic-write.ts';
 import type { FilesRun } from './files-run.ts';
 import { JOURNAL_PATH, openJournal } from './journal.ts';
 import { createNodes } from './nodes.ts';
@@ -30,6 +30,7 @@ async function cleanUpAfterKill(r: FilesRun, config: Config): Promise<void> {
 
 export const filesStage: Stage = async (config, ctx) => {
   const root = resolve(ctx.root);
+  forgetKnownDirs();
   const journalHost = await resolveInRoot(root, JOURNAL_PATH);
   await mkdirParents(root, dirname(journalHost));
   const journal = await openJournal(journalHost);
@@ -45,6 +46,8 @@ export const filesStage: Stage = async (config, ctx) => {
   }
   await ensureGroups(r, config.passwd?.groups ?? []);
   await ensureUsers(r, config.passwd?.users ?? []);
+  // userdel --remove and useradd change directories behind the stage's back.
+  forgetKnownDirs();
   await createNodes(r, config.storage);
   await createUnits(r, config.systemd?.units ?? []);
   await writeResultFile(r, previous);

@@ -2,7 +2,8 @@
 // survives a reboot mid-provisioning), records what each non-idempotent step was about to make
 // visible, and is deleted when the stage finishes. A journal present at start means "resume".
 
-import { appendFile, readFile, unlink } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import { errnoCode } from './atomic-write.ts';
 
 export const JOURNAL_PATH = '/etc/.kindling-files-journal';
@@ -52,6 +53,7 @@ export async function openJournal(hostPath: string): Promise<Journal> {
   };
   records.forEach(apply);
   let needsNewline = text !== null && text !== '' && !text.endsWith('\n');
+  let fd: number | undefined;
   return {
     resumed: start !== undefined,
     get start() {
@@ -61,11 +63,15 @@ export async function openJournal(hostPath: string): Promise<Journal> {
     isDone: (key) => done.has(key),
     preset: () => preset,
     async add(record) {
-      await appendFile(hostPath, `${needsNewline ? '\n' : ''}${JSON.stringify(record)}\n`, { mode: 0o600 });
+      fd ??= openSync(hostPath, 'a', 0o600);
+      // One write(2) per record with O_APPEND, so a kill never interleaves two records.
+      writeSync(fd, `${needsNewline ? '\n' : ''}${JSON.stringify(record)}\n`);
       needsNewline = false;
       apply(record);
     },
     async finish() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
       await unlink(hostPath).catch((error: unknown) => {
         if (errnoCode(error) !== 'ENOENT') throw error;
       });

@@ -2,13 +2,13 @@
 // shallowest first with hard links last, and every node made through atomic-write. A file's content
 // is journalled before it becomes visible, so a resumed run recognises its own work.
 
-import { link, mkdir, chmod, readlink, rm, symlink } from 'node:fs/promises';
+import { chmodSync, linkSync, mkdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import { ProvisionError, type ConfigPath } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import { resolveInRoot } from '../../system/path.ts';
 import type { Config, DirectoryEntry, FileEntry, LinkEntry, ResourceContents } from '../context.ts';
-import { chownRoot, hashFile, lstatOrNull, mkdirParents, writeAtomic } from './atomic-write.ts';
+import { chownRoot, hashFile, lstatOrNull, mkdirParents, removeNode, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 import { applyOwnerAndMode, resolveOwner } from './owners.ts';
 
@@ -84,14 +84,14 @@ async function* contentPieces(r: FilesRun, entry: FileEntry, at: ConfigPath, exi
 async function createFile(r: FilesRun, entry: FileEntry, host: string, at: ConfigPath): Promise<void> {
   const key = `file:${entry.path}`;
   const owner = await resolveOwner(r.root, entry);
-  let stat = await lstatOrNull(host);
+  let stat = lstatOrNull(host);
   const recorded = r.journal.contentFor(key);
   if (recorded !== undefined && stat?.isFile() === true && (await hashFile(host)) === recorded) {
     await applyOwnerAndMode(host, owner, entry.mode);
     return;
   }
   if (entry.overwrite === true && stat !== null) {
-    await rm(host, { recursive: true, force: true });
+    removeNode(host);
     stat = null;
   }
   const hasSource = entry.contents?.source != null;
@@ -128,16 +128,16 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
 
 async function createDirectory(r: FilesRun, entry: DirectoryEntry, host: string): Promise<void> {
   const owner = await resolveOwner(r.root, entry);
-  let stat = await lstatOrNull(host);
+  let stat = lstatOrNull(host);
   if (entry.overwrite === true && stat !== null) {
-    await rm(host, { recursive: true, force: true });
+    removeNode(host);
     stat = null;
   }
   if (stat === null) {
     r.created.push(...(await mkdirParents(r.root, dirname(host))));
-    await mkdir(host);
-    await chmod(host, 0o755);
-    await chownRoot(host);
+    mkdirSync(host);
+    chmodSync(host, 0o755);
+    chownRoot(host);
     r.created.push(host);
   } else if (!stat.isDirectory()) {
     throw new ProvisionError({ code: 'NON_DIRECTORY_EXISTS', message: messageFor('NON_DIRECTORY_EXISTS', host) });
@@ -149,17 +149,17 @@ async function createLink(r: FilesRun, entry: LinkEntry, host: string): Promise<
   const target = entry.target ?? '';
   const hard = entry.hard === true;
   const targetHost = hard ? await resolveInRoot(r.root, target) : '';
-  let stat = await lstatOrNull(host);
+  let stat = lstatOrNull(host);
   if (stat !== null) {
     let same = false;
     if (hard) {
-      const t = await lstatOrNull(targetHost);
+      const t = lstatOrNull(targetHost);
       same = t !== null && t.ino === stat.ino && t.dev === stat.dev;
     } else if (stat.isSymbolicLink()) {
-      same = cleanTarget(await readlink(host)) === cleanTarget(target);
+      same = cleanTarget(readlinkSync(host)) === cleanTarget(target);
     }
     if (entry.overwrite === true) {
-      await rm(host, { recursive: true, force: true });
+      removeNode(host);
       stat = null;
     } else if (!same) {
       throw new ProvisionError({ code: 'LINK_EXISTS', message: messageFor('LINK_EXISTS', host) });
@@ -167,8 +167,8 @@ async function createLink(r: FilesRun, entry: LinkEntry, host: string): Promise<
   }
   if (stat === null) {
     r.created.push(...(await mkdirParents(r.root, dirname(host))));
-    if (hard) await link(targetHost, host);
-    else await symlink(target, host);
+    if (hard) linkSync(targetHost, host);
+    else symlinkSync(target, host);
     r.created.push(host);
   }
   // Owners are ignored for hard links (validation warns), since they would change the target.

@@ -2,7 +2,7 @@
 // target untouched), then mode, so set-id bits survive the chown. An id wins over a name; names are
 // looked up in the target root; neither set keeps the current owner.
 
-import { chmod, lchown, lstat } from 'node:fs/promises';
+import { chmodSync, lchownSync, lstatSync } from 'node:fs';
 import { ProvisionError } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import type { Node } from '../context.ts';
@@ -37,8 +37,8 @@ export async function resolveOwner(root: string, node: Node): Promise<Owner> {
 
 export async function applyOwnerAndMode(host: string, owner: Owner, mode: number | null | undefined, isLink = false): Promise<void> {
   if (owner.uid !== undefined || owner.gid !== undefined) {
-    const stat = await lstat(host);
-    await lchown(host, owner.uid ?? stat.uid, owner.gid ?? stat.gid);
+    const stat = lstatSync(host);
+    lchownSync(host, owner.uid ?? stat.uid, owner.gid ?? stat.gid);
   }
-  if (mode != null && !isLink) await chmod(host, mode & 0o7777);
+  if (mode != null && !isLink) chmodSync(host, mode & 0o7777);
 }

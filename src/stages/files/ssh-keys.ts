@@ -23,7 +23,7 @@ async function mkdirOwned(root: string, home: string, sub: readonly string[], ui
     chain.push(current);
   }
   for (const dir of chain) {
-    const stat = await lstatOrNull(dir);
+    const stat = lstatOrNull(dir);
     if (stat !== null) {
       if (!stat.isDirectory()) {
         throw new ProvisionError({

@@ -2,19 +2,20 @@
 // symlinks to /dev/null, and enable/disable as lines of one preset file, sorted by unit name
 // with the instances of a template grouped on one line, as upstream writes them.
 
-import { readFile, rm, symlink, readlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PRESET_FILE, SYSTEMD_UNIT_DIR } from '../../system/distro.ts';
 import { resolveInRoot } from '../../system/path.ts';
 import type { Unit } from '../context.ts';
-import { errnoCode, lstatOrNull, mkdirParents, writeAtomic } from './atomic-write.ts';
+import { errnoCode, lstatOrNull, mkdirParents, removeNode, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 
 async function writeText(r: FilesRun, path: string, text: string): Promise<void> {
   const host = await resolveInRoot(r.root, path);
   r.created.push(...(await mkdirParents(r.root, dirname(host))));
-  const existing = await lstatOrNull(host);
-  if (existing !== null && !existing.isFile()) await rm(host, { recursive: true, force: true });
+  const existing = lstatOrNull(host);
+  if (existing !== null && !existing.isFile()) removeNode(host);
   await writeAtomic({
     target: host,
     mode: 0o644,
@@ -27,18 +28,18 @@ async function writeText(r: FilesRun, path: string, text: string): Promise<void>
 
 async function mask(r: FilesRun, unit: Unit): Promise<void> {
   const host = await resolveInRoot(r.root, join(SYSTEMD_UNIT_DIR, unit.name));
-  const stat = await lstatOrNull(host);
-  if (stat?.isSymbolicLink() === true && (await readlink(host)) === '/dev/null') return;
-  if (stat !== null) await rm(host, { recursive: true, force: true });
+  const stat = lstatOrNull(host);
+  if (stat?.isSymbolicLink() === true && readlinkSync(host) === '/dev/null') return;
+  if (stat !== null) removeNode(host);
   r.created.push(...(await mkdirParents(r.root, dirname(host))));
-  await symlink('/dev/null', host);
+  symlinkSync('/dev/null', host);
   r.created.push(host);
 }
 
 async function unmask(r: FilesRun, unit: Unit): Promise<void> {
   const host = await resolveInRoot(r.root, join(SYSTEMD_UNIT_DIR, unit.name));
-  const stat = await lstatOrNull(host);
-  if (stat?.isSymbolicLink() === true && (await readlink(host)) === '/dev/null') await rm(host);
+  const stat = lstatOrNull(host);
+  if (stat?.isSymbolicLink() === true && readlinkSync(host) === '/dev/null') unlinkSync(host);
 }
 
 export async function createUnits(r: FilesRun, units: readonly Unit[]): Promise<void> {

@@ -1,7 +1,7 @@
 // Reads the target root's /etc/passwd and /etc/group: owner names in the config, home directories
 // for SSH keys and "does this user exist" are all answered from the root, never from the host.
 
-import { readFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { resolveInRoot } from '../../system/path.ts';
 import { errnoCode } from './atomic-write.ts';
 
@@ -17,18 +17,26 @@ export interface GroupEntry {
   gid: number;
 }
 
-async function readLines(path: string): Promise<string[][]> {
-  let text: string;
+/** Parsed files by path, reused while size, mtime and inode say the file is unchanged. */
+const cache = new Map<string, { key: string; rows: string[][] }>();
+
+function readLines(path: string): string[][] {
+  let key: string;
   try {
-    text = await readFile(path, 'utf8');
+    const st = statSync(path);
+    key = `${st.ino}:${st.size}:${st.mtimeMs}`;
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return [];
     throw error;
   }
-  return text
+  const hit = cache.get(path);
+  if (hit !== undefined && hit.key === key) return hit.rows;
+  const rows = readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line) => line.split(':'));
+  cache.set(path, { key, rows });
+  return rows;
 }
 
 export async function readPasswd(root: string): Promise<PasswdEntry[]> {

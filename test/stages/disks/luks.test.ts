@@ -1,12 +1,12 @@
 // LUKS header creation and the reuse rules on a plain image file with the real cryptsetup
 // (formatting needs no device-mapper; opening does, and is covered in test/privileged/).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ProvisionError } from '../../../src/report.ts';
-import { clevisBinding, luksFormatArgs, luksOpenArgs, prepareVolume, usesClevis } from '../../../src/stages/disks/luks.ts';
+import { clevisBinding, createLuks, luksFormatArgs, luksOpenArgs, prepareVolume, usesClevis } from '../../../src/stages/disks/luks.ts';
 import type { LuksSpec } from '../../../src/stages/disks/spec.ts';
 import { canRun, hasCommand } from '../../helpers/env.ts';
 import { testContext } from './context.ts';
@@ -123,5 +123,21 @@ describe.runIf(canRun('cryptsetup', hasCommand('cryptsetup')))('preparing a volu
     expect(error.message).toBe(`volume at "${image}" is not of the correct type (found ext4) and a volume wipe was not requested`);
     expect(await prepareVolume(testContext(), spec({ wipeVolume: true }), image, key, true, PATH)).toBe('formatted');
     expect(dump()).toMatch(/^Label:\s+secret$/m);
+  });
+});
+
+describe('volumes Kindling refuses before touching the device', () => {
+  test('cex secure keys', async () => {
+    const ctx = { ...testContext(), hasClevis: async () => true };
+    const error = await failure(() => createLuks(ctx, { name: 'c', device: image, cex: { enabled: true } }, PATH));
+    expect([error.code, error.path]).toEqual(['LUKS_CEX_UNSUPPORTED', [...PATH, 'cex']]);
+  });
+
+  test('clevis when clevis is not installed', async () => {
+    const ctx = { ...testContext(), hasClevis: async () => false };
+    const error = await failure(() => createLuks(ctx, { name: 'c', device: image, clevis: { tpm2: true } }, PATH));
+    expect([error.code, error.path]).toEqual(['CLEVIS_NOT_INSTALLED', [...PATH, 'clevis']]);
+    const bytes = readFileSync(image);
+    expect(bytes.equals(Buffer.alloc(bytes.length))).toBe(true);
   });
 });

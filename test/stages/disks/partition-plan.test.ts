@@ -148,6 +148,8 @@ describe('the presence × shouldExist × wipePartitionEntry matrix', () => {
       'delete 1',
       'create 1',
     ]);
+    // The number-0 entry took the slot the deletion freed.
+    expect(result.created.map((p) => p.label)).toEqual(['other', 'new']);
     expect(result.deleted).toEqual([2, 1]);
   });
 

@@ -15,11 +15,12 @@ export interface TreeEntry {
 
 export type Tree = Record<string, TreeEntry>;
 
-export function snapshotTree(root: string, normalize?: (path: string, data: Buffer) => Buffer): Tree {
+export function snapshotTree(root: string, normalize?: (path: string, data: Buffer) => Buffer, skip: (path: string) => boolean = () => false): Tree {
   const tree: Tree = {};
   const walk = (rel: string): void => {
     for (const name of readdirSync(join(root, rel)).sort()) {
       const path = `${rel}/${name}`;
+      if (skip(path)) continue;
       const full = join(root, path);
       const st = lstatSync(full);
       const entry: TreeEntry = {

@@ -1,0 +1,121 @@
+// Times the transpiler on a ~1.5 MB Butane config through the CLI bundle and in-process, and a
+// small config through the CLI next to a bare `node -e 0`; records median wall time and peak RSS.
+// Usage: node scripts/run-ts.mjs bench/transpile/run.ts [repetitions]   (after npm run build)
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { transpile } from '../../transpiler/index.ts';
+import { largeButane } from './large-butane.ts';
+
+const COMMAND = 'node scripts/run-ts.mjs bench/transpile/run.ts';
+const HEADING = '## Transpiler';
+const repetitions = Number(process.argv[2] ?? 10);
+const root = process.cwd();
+const bundle = resolve(root, 'dist/kindling.cjs');
+
+interface Measured {
+  name: string;
+  medianMs: number;
+  minMs: number;
+  peakRssKiB: number | undefined;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** Peak RSS of one run, from GNU time's verbose report. */
+function peakRss(command: string, args: string[]): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const run = spawnSync('/usr/bin/time', ['-v', command, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
+  return match ? Number(match[1]) : undefined;
+}
+
+function timeProcess(name: string, command: string, args: string[]): Measured {
+  const samples: number[] = [];
+  for (let i = 0; i < repetitions; i++) {
+    const start = process.hrtime.bigint();
+    const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (run.status !== 0) throw new Error(`${name} failed (exit ${run.status}):\n${run.stderr}`);
+  }
+  return { name, medianMs: median(samples), minMs: Math.min(...samples), peakRssKiB: peakRss(command, args) };
+}
+
+function timeInProcess(text: string): Measured {
+  const samples: number[] = [];
+  for (let i = 0; i < repetitions + 2; i++) {
+    const start = process.hrtime.bigint();
+    const result = transpile(text, { pretty: false });
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.error !== undefined || result.report.length > 0) throw new Error(`transpile reported: ${result.error?.message ?? result.report[0]?.message}`);
+    // The first two runs warm up the JIT and are not counted.
+    if (i >= 2) samples.push(elapsed);
+  }
+  return { name: 'Kindling `transpile()` (in-process, warm), 1.5 MB', medianMs: median(samples), minMs: Math.min(...samples), peakRssKiB: process.resourceUsage().maxRSS };
+}
+
+const fmt = (ms: number): string => ms.toFixed(1);
+
+function section(results: Measured[], bytes: number, outBytes: number): string {
+  const rows = results.map((r) => `| ${r.name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${r.peakRssKiB === undefined ? 'n/a' : (r.peakRssKiB / 1024).toFixed(1)} |`);
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return [
+    HEADING,
+    '',
+    `Command: \`npm run build && ${COMMAND} ${repetitions}\``,
+    '',
+    `Input: bench/transpile/large-butane.ts, ${(bytes / 1e6).toFixed(2)} MB of Butane (fcos 1.6.0: 2000 inline files, 200 units, 20 users) → ${(outBytes / 1e6).toFixed(2)} MB of Ignition JSON; the small config is 9 lines with one inline file.`,
+    `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; ${repetitions} runs each, measured ${new Date().toISOString().slice(0, 10)}. No upstream \`butane\` binary was available to compare against.`,
+    '',
+    '| Run | median ms | min ms | peak RSS MiB |',
+    '|---|---:|---:|---:|',
+    ...rows,
+    '',
+    'Process rows are wall time of a whole process (start-up included); their peak RSS comes from one',
+    'extra run under `/usr/bin/time -v`. `node -e 0` is the floor any Node CLI pays. The in-process row',
+    'times only `transpile()` after two warm-up runs; its RSS is the harness process\'s own peak.',
+    '',
+  ].join('\n');
+}
+
+/** Replaces this benchmark's section of bench/RESULTS.md, leaving every other section alone. */
+function record(text: string): void {
+  const file = join(root, 'bench/RESULTS.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\n';
+  const start = current.indexOf(`${HEADING}\n`);
+  let next: string;
+  if (start < 0) next = `${current.trimEnd()}\n\n${text}`;
+  else {
+    const after = current.indexOf('\n## ', start + HEADING.length);
+    next = current.slice(0, start) + text + (after < 0 ? '' : `\n${current.slice(after + 1)}`);
+  }
+  writeFileSync(file, `${next.trimEnd()}\n`);
+}
+
+if (!existsSync(bundle)) throw new Error('dist/kindling.cjs is missing: run `npm run build` first');
+const dir = mkdtempSync(join(tmpdir(), 'kindling-bench-transpile-'));
+try {
+  const text = largeButane();
+  const large = join(dir, 'large.bu');
+  const small = join(dir, 'small.bu');
+  writeFileSync(large, text);
+  writeFileSync(small, 'variant: fcos\nversion: 1.6.0\nstorage:\n  files:\n    - path: /etc/hostname\n      mode: 0644\n      contents:\n        inline: myhost\n');
+  const out = join(dir, 'large.ign');
+  const results = [
+    timeProcess('`node -e 0` (baseline)', process.execPath, ['-e', '0']),
+    timeProcess('Kindling `node dist/kindling.cjs transpile`, small config', process.execPath, [bundle, 'transpile', small]),
+    timeProcess('Kindling `node dist/kindling.cjs transpile`, 1.5 MB', process.execPath, [bundle, 'transpile', '-o', out, large]),
+    timeInProcess(text),
+  ];
+  const report = section(results, Buffer.byteLength(text), readFileSync(out).length);
+  process.stdout.write(report);
+  record(report);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

