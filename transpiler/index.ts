@@ -2,7 +2,7 @@
 // with a report at the user's YAML coordinates. The pipeline follows butane.md §3; the only
 // I/O is reading below the files directory.
 
-import { checkConfig } from '../src/config/index.ts';
+import { checkConfig, type Config } from '../src/config/index.ts';
 import { serializeConfig } from '../src/config/serialize.ts';
 import { isSemver } from '../src/config/versions.ts';
 import { entry, isFatal, type ProvisionError, type Report } from '../src/report.ts';
@@ -12,11 +12,11 @@ import { emitMachineConfigYaml } from './emit-yaml.ts';
 import { ROOT } from './fields.ts';
 import { filterFields } from './filters.ts';
 import { mergeTracked, type Tracked } from './merge-generated.ts';
-import { applyFips, machineConfig, validateOpenshift } from './openshift.ts';
-import { generateBootDevice, mirrorDevices, validateBootDevice } from './sugar/boot-device.ts';
-import { generateGrub, validateGrub } from './sugar/grub.ts';
-import { generateMountUnits, validateMountUnits } from './sugar/mount-units.ts';
-import { applyQuadlets, validateQuadlets } from './sugar/quadlets.ts';
+import { applyFips, machineConfig, warnRawMode } from './openshift.ts';
+import { generateBootDevice, mirrorDevices } from './sugar/boot-device.ts';
+import { generateGrub } from './sugar/grub.ts';
+import { generateMountUnits } from './sugar/mount-units.ts';
+import { applyQuadlets } from './sugar/quadlets.ts';
 import { applyTrees } from './sugar/trees.ts';
 import { translateBase } from './translate-base.ts';
 import { sourceOf } from './translation-set.ts';
@@ -36,8 +36,11 @@ export interface TranspileOptions {
 }
 
 export interface TranspileResult {
-  /** The generated Ignition config, when translation succeeded. */
-  config?: Record<string, unknown>;
+  /**
+   * The generated Ignition config, when translation succeeded. Typed as the newest spec's shape;
+   * `ignition.version` says which spec it is, and it only uses fields that spec has.
+   */
+  config?: Config;
   /** The openshift MachineConfig wrapping `config` (not in raw mode). */
   machineConfig?: Record<string, unknown>;
   /** The serialised output without the final newline. */
@@ -58,6 +61,12 @@ function selectFlavor(root: YamlNode | undefined): Flavor | ProvisionError {
   if (root.kind !== 'map') {
     const kind = root.kind === 'seq' ? '!!seq' : root.kind === 'scalar' ? `!!str \`${root.text}\`` : '!!null';
     return entry('error', 'BUTANE_YAML', undefined, `yaml: unmarshal errors:\n  line ${root.pos.line}: cannot unmarshal ${kind} into config.commonFields`);
+  }
+  const nodes = ['variant', 'version'].map((key) => root.entries.find((e) => e.key === key)?.value);
+  const wrong = nodes.filter((n) => n?.kind === 'map' || n?.kind === 'seq');
+  if (wrong.length > 0) {
+    const lines = wrong.map((n) => `line ${n?.pos.line}: cannot unmarshal ${n?.kind === 'map' ? '!!map' : '!!seq'} into string`);
+    return entry('error', 'BUTANE_YAML', undefined, `yaml: unmarshal errors:\n  ${lines.join('\n  ')}`);
   }
   const text = (key: string): string | undefined => {
     const node = root.entries.find((e) => e.key === key)?.value;
@@ -105,12 +114,7 @@ export function transpile(text: string, options: TranspileOptions = {}): Transpi
 
   // Source validation.
   const bootDevice = flavor.fcos !== undefined && flavor.fcos >= 3 ? asObj(source.boot_device) : undefined;
-  validateSource(source, ctx, mirrorDevices(bootDevice));
-  validateMountUnits(asObj(source.storage), ctx);
-  validateBootDevice(bootDevice, ctx);
-  validateGrub(asObj(source.grub), ctx);
-  validateQuadlets(asObj(source.systemd), ctx);
-  if (flavor.variant === 'openshift') validateOpenshift(source, ctx, options.raw === true);
+  validateSource(source, ctx, bootDevice, mirrorDevices(bootDevice));
   if (isFatal(report)) return fail('BUTANE_SOURCE_INVALID');
 
   // Translation: the user's own config, then generated parents merged under it.
@@ -120,6 +124,7 @@ export function transpile(text: string, options: TranspileOptions = {}): Transpi
   for (const parent of [generateMountUnits(asObj(source.storage), ctx), generateBootDevice(bootDevice), generateGrub(asObj(source.grub), ctx)]) {
     if (parent !== undefined) tracked = mergeTracked(parent, tracked);
   }
+  if (flavor.variant === 'openshift' && options.raw === true) warnRawMode(source, ctx);
   if (isFatal(report)) return fail('BUTANE_SOURCE_INVALID');
   const config = tracked.config;
   config.ignition = { ...(asObj(config.ignition) ?? {}), version: flavor.spec };
@@ -142,7 +147,7 @@ export function transpile(text: string, options: TranspileOptions = {}): Transpi
   const json = serializeConfig(config, { pretty, version: flavor.spec });
   if (flavor.variant === 'openshift' && options.raw !== true) {
     const mc = machineConfig(JSON.parse(serializeConfig(config, { pretty: false, version: flavor.spec })) as Record<string, unknown>, source);
-    return { config, machineConfig: mc, output: emitMachineConfigYaml(mc), report, flavor };
+    return { config: config as Config, machineConfig: mc, output: emitMachineConfigYaml(mc), report, flavor };
   }
-  return { config, output: json, report, flavor };
+  return { config: config as Config, output: json, report, flavor };
 }

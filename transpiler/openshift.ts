@@ -13,27 +13,35 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
 const ROLE = 'machineconfiguration.openshift.io/role';
 const CEX_KARG = 'rd.luks.key=/etc/luks/cex.key';
 
-export function validateOpenshift(source: SourceObject, ctx: Context, raw: boolean): void {
+/** Config-wide checks: metadata, and the kernel argument CEX needs (4.19+). */
+export function validateOpenshiftConfig(source: SourceObject, ctx: Context): void {
   const metadata = asObj(source.metadata);
   const openshift = asObj(source.openshift);
   if (typeof metadata?.name !== 'string' || metadata.name === '') ctx.report.push(entry('error', 'METADATA_NAME_REQUIRED', ['metadata', 'name']));
   const labels = asObj(metadata?.labels);
   if (typeof labels?.[ROLE] !== 'string' || labels[ROLE] === '') ctx.report.push(entry('error', 'METADATA_ROLE_REQUIRED', ['metadata', 'labels']));
-  const kernelType = openshift?.kernel_type;
+  const cex = asObj(asObj(asObj(source.boot_device)?.luks)?.cex);
+  if ((ctx.flavor.openshift ?? 0) >= 19 && cex?.enabled === true && !strings(openshift?.kernel_arguments).includes(CEX_KARG)) {
+    ctx.report.push(entry('error', 'CEX_KARG_REQUIRED', ['boot_device', 'luks', 'cex']));
+  }
+}
+
+/** The `openshift` section's own check. */
+export function validateOpenshiftSection(source: SourceObject, ctx: Context): void {
+  const kernelType = asObj(source.openshift)?.kernel_type;
   if (kernelType !== undefined && kernelType !== '' && kernelType !== 'default' && kernelType !== 'realtime') {
     ctx.report.push(entry('error', 'KERNEL_TYPE_INVALID', ['openshift', 'kernel_type']));
   }
-  const minor = ctx.flavor.openshift ?? 0;
-  const cex = asObj(asObj(asObj(source.boot_device)?.luks)?.cex);
-  if (minor >= 19 && cex?.enabled === true && !strings(openshift?.kernel_arguments).includes(CEX_KARG)) {
-    ctx.report.push(entry('error', 'CEX_KARG_REQUIRED', ['boot_device', 'luks', 'cex']));
-  }
-  if (raw && openshift !== undefined) {
-    for (const key of ['extensions', 'fips', 'kernel_arguments', 'kernel_type']) {
-      const v = openshift[key];
-      const set = Array.isArray(v) ? v.length > 0 : v !== undefined && v !== false && v !== '';
-      if (set) ctx.report.push(entry('warning', 'RAW_MODE_IGNORED', ['openshift', key]));
-    }
+}
+
+/** In raw mode the MachineConfig-only fields are dropped; each one that was set warns. */
+export function warnRawMode(source: SourceObject, ctx: Context): void {
+  const openshift = asObj(source.openshift);
+  if (openshift === undefined) return;
+  for (const key of ['extensions', 'fips', 'kernel_arguments', 'kernel_type']) {
+    const v = openshift[key];
+    const set = Array.isArray(v) ? v.length > 0 : v !== undefined && v !== false && v !== '';
+    if (set) ctx.report.push(entry('warning', 'RAW_MODE_IGNORED', ['openshift', key]));
   }
 }
 

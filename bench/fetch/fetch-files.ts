@@ -2,7 +2,7 @@
 // of upstream Ignition 2.14's fetch + files stages against Kindling's fetchAll writing each file to
 // its destination (temp file + rename) in a scratch root, until Kindling's runner exists.
 // Usage: node scripts/run-ts.mjs bench/fetch/fetch-files.ts [--files 200] [--latency 50] [--runs 3]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, rename } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -78,7 +78,7 @@ async function ours(concurrency: number): Promise<number> {
   return ms;
 }
 
-function upstream(binary: string): number {
+async function upstream(binary: string): Promise<number> {
   const root = mkdtempSync(join(work, 'upstream-'));
   const run = mkdtempSync(join(work, 'run-'));
   mkdirSync(join(root, 'etc/selinux'), { recursive: true });
@@ -93,8 +93,13 @@ function upstream(binary: string): number {
   const env = { ...process.env, IGNITION_CONFIG_FILE: cfg, PATH: `${stubs}:${process.env.PATH ?? ''}` };
   const start = performance.now();
   for (const stage of [['-stage', 'fetch', '-neednet', join(run, 'neednet')], ['-stage', 'files', '-root', root]]) {
-    const r = spawnSync(binary, [...common, ...stage], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ignition ${stage[1]} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    // Asynchronously: the file server lives in this process and must keep answering.
+    const child = spawn(binary, [...common, ...stage], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const status = await new Promise<number | null>((r) => child.on('close', r));
+    if (status !== 0) throw new Error(`ignition ${stage[1]} failed (${status}):\n${output}`);
   }
   const ms = performance.now() - start;
   check(root);

@@ -3,8 +3,13 @@
 
 import { basename, dirname } from 'node:path';
 import { VERSION, type CliIo } from './io.ts';
-import { runApply, runRunner } from './run.ts';
-import { runValidate } from './validate.ts';
+
+// Each command's module is loaded only when that command runs: start-up time is paid at every
+// boot stage, and the runner's HTTP client and subprocess layer cost more to load than a
+// validation takes.
+const runValidate = async (...args: Parameters<typeof import('./validate.ts').runValidate>) => (await import('./validate.ts')).runValidate(...args);
+const runRunner = async (...args: Parameters<typeof import('./run.ts').runRunner>) => (await import('./run.ts')).runRunner(...args);
+const runApply = async (...args: Parameters<typeof import('./run.ts').runApply>) => (await import('./run.ts')).runApply(...args);
 
 const COMPAT_NAMES = ['ignition-validate', 'butane', 'ignition'] as const;
 type CompatName = (typeof COMPAT_NAMES)[number];

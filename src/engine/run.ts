@@ -89,7 +89,7 @@ async function fetchStage(options: RunOptions, log: Logger, offline: boolean, gi
     contexts.push(resources);
     state.resources = await log.op('fetching resources', '', () => prefetch(final, resources, resourceDir(options), FETCH_CONCURRENCY));
     log.info(`fetched ${Object.keys(state.resources).length} resources`);
-    await writeFileAtomic(options.configCache, serializeConfig(user, { pretty: false }), 0o640);
+    await writeFileAtomic(options.configCache, serializeConfig(user, { pretty: false, style: 'ignition' }), 0o640);
     await saveState(options.stateFile, state);
     if (offline && needsNetwork(final)) await writeFileAtomic(options.needNet, '', 0o644);
   } catch (error) {

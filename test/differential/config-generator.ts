@@ -148,6 +148,7 @@ function textCases(): { name: string; text: string | Buffer }[] {
     { name: 'type-timeouts-string', text: `${head.slice(0, -1)},"timeouts":{"httpTotal":"10"}}}` },
     { name: 'type-two-errors', text: `${head},"storage":{"files":[{"path":1,"mode":"x"}]}}` },
     { name: 'type-error-pretty', text: `{\n  "ignition": {\n    "version": "${v}"\n  },\n  "storage": {\n    "disks": [\n      {\n        "device": "/dev/vda",\n        "wipeTable": "yes"\n      }\n    ]\n  }\n}\n` },
+    { name: 'type-error-miscased-only', text: `${head},"storage":{"filesystems":[{"device":"/dev/sda","format":"ext4","Path":{}}]}}` },
     { name: 'type-error-miscased-key', text: `${head},"storage":{"directories":[{"path":"/opt/dir","mode":493,"Path":1.5}]}}` },
     { name: 'syntax-eof-after-value', text: `{"ignition":{"version":"${v}"},"storage":{"files":[{"path":"/a","mode":"x"}]}}`.slice(0, -3) },
     { name: 'type-error-after-version', text: `{"ignition":{"version":"${v}","timeouts":{"httpTotal":true}}}` },
@@ -208,7 +209,8 @@ function getAt(root: Json, path: (string | number)[]): Json | undefined {
 
 const WEIRD_STRINGS = ['', 'rel/path', '/a//b', 'http://[::1', 'ftp://x', 'data:,%zz', '/ü/ß', 'a:b', 'x'.repeat(60), '/etc/../x', 's3://b/k?versionId=', 'sha512-00', 'gzip', '[Unit', 'foo.bar'];
 const WEIRD_VALUES: readonly Json[] = [null, true, 0, -1, 4096, 1.5, 'str', [], {}, ['x']];
-const UNKNOWN_KEYS = ['bogus', 'Path', 'ünknown', 'x-y', 'sizeMb', 'contents2'];
+// No mis-cased field names here: those have their own fragments and text cases.
+const UNKNOWN_KEYS = ['bogus', 'ünknown', 'x-y', 'sizeMb', 'contents2', 'PATHS'];
 
 /** One random change to a copy of the document: delete, retype, rewrite a string, or add a key. */
 function mutate(doc: JsonObject, rnd: Random): JsonObject {

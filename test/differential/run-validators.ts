@@ -9,15 +9,19 @@ export interface Outcome {
   stderr: string;
 }
 
-export function runOnce(command: string, args: string[]): Promise<Outcome> {
+/** Runs the command to completion; `input`, when given, is its whole stdin. */
+export function runOnce(command: string, args: string[], input?: string): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') {
         reject(error);
         return;
       }
       resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
+    // A validator that exits before reading its stdin closes the pipe; that is not a failure.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input ?? '');
   });
 }
 

@@ -126,9 +126,15 @@ export function routes(table: Record<string, [number, string | Buffer] | ((req: 
   };
 }
 
-/** Writes a tree of files (relative path -> content) under a new temporary directory. */
+const trees: string[] = [];
+process.on('exit', () => {
+  for (const dir of trees) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes a tree of files (relative path -> content) under a new temporary directory, removed at exit. */
 export function tree(files: Record<string, string | Buffer>): string {
   const root = mkdtempSync(join(tmpdir(), 'kindling-providers-tree-'));
+  trees.push(root);
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), content);

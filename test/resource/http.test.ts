@@ -279,7 +279,7 @@ describe('https and certificate authorities', () => {
 
     test('noProxy entries bypass the proxy; other hosts go through it', async () => {
       const address = nonLoopbackAddress();
-      if (!canRun('a non-loopback IPv4 address', address !== undefined)) return;
+      if (!canRun('a non-loopback IPv4 address', address !== undefined) || address === undefined) return;
       const origin = await startHttp((req, res) => res.end(`direct ${req.url}`), '0.0.0.0');
       running.push(origin);
       const proxy = await startProxy(() => ({ host: '127.0.0.1', port: origin.port }));

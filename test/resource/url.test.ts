@@ -8,7 +8,7 @@ test.for([
   ['https://host/p?sig=abc&token=t', 'https://host/p?sig=REDACTED&token=REDACTED'],
   ['tftp://host/file', 'tftp://host/file'],
   ['s3://bucket/key', 's3://bucket/key'],
-])('redacts %s', ([source, expected]) => {
+] as const)('redacts %s', ([source, expected]) => {
   expect(redact(source)).toBe(expected);
 });
 

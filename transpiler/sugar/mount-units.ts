@@ -1,11 +1,10 @@
 // filesystems[].with_mount_unit (butane.md §4.5): one generated mount or swap unit per
 // filesystem, returned as a parent config that the user's own config is merged into.
 
-import { entry } from '../../src/report.ts';
+import { entry, type ConfigPath } from '../../src/report.ts';
 import type { Context } from '../context.ts';
 import type { SourceObject } from '../decode.ts';
 import type { Tracked } from '../merge-generated.ts';
-import { fcosAtLeast } from '../variants.ts';
 import { identitySet, record } from '../translation-set.ts';
 
 const asObj = (v: unknown): SourceObject | undefined =>
@@ -30,20 +29,12 @@ export function escapePath(path: string): string {
   return out;
 }
 
-export function validateMountUnits(storage: SourceObject | undefined, ctx: Context): void {
-  list(storage?.filesystems).forEach((item, i) => {
-    const fs = asObj(item);
-    if (fs?.with_mount_unit !== true) return;
-    const at = ['storage', 'filesystems', i];
-    const swap = fs.format === 'swap' && ctx.flavor.base >= 4;
-    if (typeof fs.format !== 'string' || fs.format === '') ctx.report.push(entry('error', 'MOUNT_UNIT_FORMAT_REQUIRED', [...at, 'format']));
-    else if (!swap && (typeof fs.path !== 'string' || fs.path === '')) {
-      ctx.report.push(entry('error', 'MOUNT_UNIT_PATH_REQUIRED', [...at, 'path']));
-    }
-    if (typeof fs.path === 'string' && ctx.flavor.variant === 'fcos' && fcosAtLeast(ctx.flavor, 6) && !/^\/(etc|var)(\/|$)/.test(fs.path)) {
-      ctx.report.push(entry('error', 'MOUNT_UNIT_PATH_LOCATION', [...at, 'path']));
-    }
-  });
+/** A filesystem with a generated unit needs a format, and a path unless it is swap (v0_4+). */
+export function validateMountUnit(fs: SourceObject, at: ConfigPath, ctx: Context): void {
+  if (fs.with_mount_unit !== true) return;
+  const swap = fs.format === 'swap' && ctx.flavor.base >= 4;
+  if (typeof fs.format !== 'string' || fs.format === '') ctx.report.push(entry('error', 'MOUNT_UNIT_FORMAT_REQUIRED', [...at, 'format']));
+  else if (!swap && (typeof fs.path !== 'string' || fs.path === '')) ctx.report.push(entry('error', 'MOUNT_UNIT_PATH_REQUIRED', [...at, 'path']));
 }
 
 /** The device names that are LUKS volumes bound to at least one Tang server. */
