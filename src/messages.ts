@@ -12,6 +12,8 @@ export const messages = {
   JSON_TYPE: (detail: string) => detail,
 
   UNUSED_KEY: (key: string) => `unused key ${key}`,
+  CONTEXT_TREE_MISMATCH: (path: string) =>
+    `context tree does not match content tree at ${path}. Line and column reporting may be inconsistent. Unused keys may not be reported.`,
   DUPLICATE: () => 'duplicate entry defined',
   PATH_CONFLICTS_SYSTEMD: () => 'path conflicts with systemd unit or dropin',
 

@@ -1,5 +1,5 @@
 // Checks on the translated Ignition config that depend on the variant (butane.md §4.6 post-checks,
-// §5): fields a variant forbids, openshift's limits, and fcos's partition warnings. Entries carry
+// §5): fcos's partition warnings, fields a variant forbids and openshift's limits. Entries carry
 // output paths; the caller maps them back to YAML.
 
 import { entry, type ConfigPath, type ProvisionError } from '../src/report.ts';
@@ -36,7 +36,6 @@ export function filterFields(config: Obj, flavor: Flavor): ProvisionError[] {
     for (const [key, subject] of sections) if (list(storage?.[key]).length > 0) forbid(['storage', key], subject);
   }
   if (v === 'openshift') out.push(...openshiftFilters(config, flavor.openshift as number));
-  if (v === 'fcos') out.push(...fcosPartitionChecks(storage, flavor));
   return out;
 }
 
@@ -89,9 +88,14 @@ function openshiftFilters(config: Obj, minor: number): ProvisionError[] {
   return out;
 }
 
-/** fcos's partition warnings on the merged storage. */
-function fcosPartitionChecks(storage: Obj | undefined, flavor: Flavor): ProvisionError[] {
+/**
+ * fcos's partition warnings on the storage merged with boot_device (butane.md §4.6); openshift
+ * gets them too through the fcos config it embeds.
+ */
+export function fcosPartitionChecks(config: Obj, flavor: Flavor): ProvisionError[] {
   const out: ProvisionError[] = [];
+  if (flavor.fcos === undefined) return out;
+  const storage = asObj(config.storage);
   list(storage?.disks).forEach((disk, i) => {
     const parts = list(disk.partitions);
     parts.forEach((part, j) => {

@@ -10,7 +10,7 @@ import type { Context } from './context.ts';
 import { decodeSource, type SourceObject } from './decode.ts';
 import { emitMachineConfigYaml } from './emit-yaml.ts';
 import { ROOT } from './fields.ts';
-import { filterFields } from './filters.ts';
+import { fcosPartitionChecks, filterFields } from './filters.ts';
 import { mergeTracked, type Tracked } from './merge-generated.ts';
 import { applyFips, machineConfig, warnRawMode } from './openshift.ts';
 import { generateBootDevice, mirrorDevices } from './sugar/boot-device.ts';
@@ -121,9 +121,19 @@ export function transpile(text: string, options: TranspileOptions = {}): Transpi
   let tracked: Tracked = translateBase(source, ROOT, ctx);
   applyTrees(asObj(source.storage)?.trees, tracked, ctx);
   applyQuadlets(asObj(source.systemd), tracked, ctx);
-  for (const parent of [generateMountUnits(asObj(source.storage), ctx), generateBootDevice(bootDevice), generateGrub(asObj(source.grub), ctx)]) {
+  const mapBack = (found: ProvisionError[]): void => {
+    for (const e of found) {
+      if (e.path !== undefined) e.path = sourceOf(tracked.set, e.path);
+      report.push(e);
+    }
+  };
+  const mergeParent = (parent: Tracked | undefined): void => {
     if (parent !== undefined) tracked = mergeTracked(parent, tracked);
-  }
+  };
+  mergeParent(generateMountUnits(asObj(source.storage), ctx));
+  mergeParent(generateBootDevice(bootDevice));
+  mapBack(fcosPartitionChecks(tracked.config, flavor));
+  mergeParent(generateGrub(asObj(source.grub), ctx));
   if (flavor.variant === 'openshift' && options.raw === true) warnRawMode(source, ctx);
   if (isFatal(report)) return fail('BUTANE_SOURCE_INVALID');
   const config = tracked.config;
@@ -131,23 +141,17 @@ export function transpile(text: string, options: TranspileOptions = {}): Transpi
   if (flavor.variant === 'openshift') applyFips(config, source, flavor.openshift as number);
 
   // Field filters, then the generated config as Ignition sees it, both mapped back to YAML.
-  const mapBack = (found: ProvisionError[]): void => {
-    for (const e of found) {
-      if (e.path !== undefined) e.path = sourceOf(tracked.set, e.path);
-      report.push(e);
-    }
-  };
   mapBack(filterFields(config, flavor));
   if (isFatal(report)) return fail('BUTANE_SOURCE_INVALID');
   mapBack(checkConfig(config));
   if (isFatal(report)) return fail('BUTANE_OUTPUT_INVALID');
   correlate(report, root);
 
-  const pretty = options.pretty === true;
-  const json = serializeConfig(config, { pretty, version: flavor.spec });
   if (flavor.variant === 'openshift' && options.raw !== true) {
+    // The MachineConfig embeds the config as upstream serialises it (omission rules included).
     const mc = machineConfig(JSON.parse(serializeConfig(config, { pretty: false, version: flavor.spec })) as Record<string, unknown>, source);
     return { config: config as Config, machineConfig: mc, output: emitMachineConfigYaml(mc), report, flavor };
   }
-  return { config: config as Config, output: json, report, flavor };
+  const output = serializeConfig(config, { pretty: options.pretty === true, version: flavor.spec });
+  return { config: config as Config, output, report, flavor };
 }

@@ -14,7 +14,7 @@ export function formatRaw(entry: ProvisionError): string {
 
 /** One entry in the pretty form; falls back to the raw line when there is no usable position. */
 export function formatPretty(entry: ProvisionError, source: string, file: string, colour: boolean): string {
-  const lines = source.split('\n');
+  const lines = source.split(/\r?\n/);
   const pos = entry.pos;
   if (pos === undefined || pos.line < 1 || pos.line > lines.length) return formatRaw(entry);
   const text = lines[pos.line - 1] as string;

@@ -81,7 +81,7 @@ export function validateSource(source: SourceObject, ctx: Context, bootDevice: S
   list(storage?.filesystems).forEach((fs, i) => validateMountUnit(fs, ['storage', 'filesystems', i], ctx));
   list(storage?.luks).forEach((luks, i) => validateResource(luks.key_file, ['storage', 'luks', i, 'key_file'], ctx));
   list(storage?.trees).forEach((tree, i) => {
-    if (typeof tree.local !== 'string' || tree.local === '') ctx.report.push(entry('error', 'LOCAL_REQUIRED', ['storage', 'trees', i, 'local']));
+    if (typeof tree.local !== 'string' || tree.local === '') ctx.report.push(entry('error', 'LOCAL_REQUIRED', ['storage', 'trees', i]));
   });
 
   const systemd = asObj(source.systemd);

@@ -1,7 +1,7 @@
 // Benchmark: 200 remote files served over loopback with 50 ms added latency per request. Wall time
 // of upstream Ignition 2.14's fetch + files stages against Kindling's fetchAll writing each file to
 // its destination (temp file + rename) in a scratch root, until Kindling's runner exists.
-// Usage: node scripts/run-ts.mjs bench/fetch/fetch-files.ts [--files 200] [--latency 50] [--runs 3]
+// Usage: node scripts/run-ts.mjs bench/fetch/fetch-files.ts [--files 200] [--latency 50] [--runs 3] [--large-mib 512]
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, rename } from 'node:fs/promises';
@@ -21,6 +21,7 @@ function option(name: string, fallback: number): number {
 const count = option('files', 200);
 const latencyMs = option('latency', 50);
 const runs = option('runs', 3);
+const largeMiB = option('large-mib', 512);
 
 function body(i: number): string {
   return `file number ${i}\n${'x'.repeat(1000 + (i % 37))}\n`;
@@ -38,7 +39,21 @@ function ignitionBinary(): string | undefined {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+const chunk = Buffer.alloc(1 << 20, 'k');
+
 const server = createServer((req, res) => {
+  if (req.url === '/large') {
+    // Generated on the fly so neither side ever holds the whole body.
+    let left = largeMiB;
+    const pump = (): void => {
+      while (left > 0) {
+        left--;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    return pump();
+  }
   const m = /^\/f\/(\d+)$/.exec(req.url ?? '');
   setTimeout(() => (m === null ? res.writeHead(404).end() : res.end(body(Number(m[1])))), latencyMs);
 });
@@ -118,6 +133,21 @@ try {
     console.log(`${name}: median ${median(times).toFixed(0)} ms over ${runs} runs (${times.map((t) => t.toFixed(0)).join(', ')})`);
   };
   console.log(`${count} files, ${latencyMs} ms latency per request, ${base}`);
+  {
+    const ctx = createFetchContext({ tmpDir: work });
+    const before = process.memoryUsage().rss;
+    const peakBefore = process.resourceUsage().maxRSS;
+    const start = performance.now();
+    const got = await fetchAll([{ resource: { source: `${base}/large` }, path: [] }], ctx);
+    const ms = performance.now() - start;
+    rmSync(got[0]!.file);
+    await closeFetchContext(ctx);
+    const peakAfter = process.resourceUsage().maxRSS;
+    console.log(
+      `large file: ${got[0]!.size / 2 ** 20} MiB in ${ms.toFixed(0)} ms; RSS before ${(before / 2 ** 20).toFixed(0)} MiB, ` +
+        `peak RSS grew by ${((peakAfter - peakBefore) / 1024).toFixed(0)} MiB`,
+    );
+  }
   await sample(`kindling fetchAll, concurrency ${defaultConcurrency}`, () => ours(defaultConcurrency));
   await sample('kindling fetchAll, concurrency 1', () => ours(1));
   if (binary === undefined) console.log('upstream ignition not found (set IGNITION_BIN); skipped');

@@ -85,7 +85,15 @@ async function main(): Promise<void> {
       const runTheirs = (): number => timed(IGNITION, ['-platform', 'file', '-stage', 'files', '-root', a, ...common], env);
       const runOurs = (): number => timed(process.execPath, [self, '--child', b, configFile]);
       // Alternate which goes first so cache warmth favours neither.
-      const [o, t] = i % 2 === 0 ? [runOurs(), runTheirs()] : [(() => { const t0 = runTheirs(); return [runOurs(), t0]; })()].flat() as [number, number];
+      let o: number;
+      let t: number;
+      if (i % 2 === 0) {
+        o = runOurs();
+        t = runTheirs();
+      } else {
+        t = runTheirs();
+        o = runOurs();
+      }
       ours.push(o);
       theirs.push(t);
       ratios.push(o / t);

@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { transpile } from '../../transpiler/index.ts';
 import { largeButane } from './large-butane.ts';
@@ -71,7 +71,7 @@ function section(results: Measured[], bytes: number, outBytes: number): string {
     `Command: \`npm run build && ${COMMAND} ${repetitions}\``,
     '',
     `Input: bench/transpile/large-butane.ts, ${(bytes / 1e6).toFixed(2)} MB of Butane (fcos 1.6.0: 2000 inline files, 200 units, 20 users) → ${(outBytes / 1e6).toFixed(2)} MB of Ignition JSON; the small config is 9 lines with one inline file.`,
-    `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; ${repetitions} runs each, measured ${new Date().toISOString().slice(0, 10)}. No upstream \`butane\` binary was available to compare against.`,
+    `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; ${repetitions} runs each, measured ${new Date().toISOString().slice(0, 10)} with a load average of ${(loadavg()[0] ?? 0).toFixed(1)} (the machine is shared, so compare rows of one run). No upstream \`butane\` binary was available to compare against.`,
     '',
     '| Run | median ms | min ms | peak RSS MiB |',
     '|---|---:|---:|---:|',

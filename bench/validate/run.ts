@@ -88,10 +88,10 @@ function section(results: Measured[], bytes: number): string {
     ...rows,
     '',
     'Process rows are wall time of a whole process (start-up included) as measured by the harness;',
-    '`node -e 0` is the floor any Node CLI pays before reading the config.',
-    'peak RSS of processes comes from one extra run under `/usr/bin/time -v`. The in-process row',
-    "times only `parseConfig` after two warm-up runs; its RSS is the benchmark process's own peak",
-    '(`process.resourceUsage().maxRSS`), so it includes the harness and the generated text.',
+    'peak RSS of processes comes from one extra run under `/usr/bin/time -v`. `node -e 0` is the floor',
+    'any Node CLI pays before reading the config. The in-process row times only `parseConfig` after',
+    "two warm-up runs; its RSS is the benchmark process's own peak (`process.resourceUsage().maxRSS`),",
+    'so it includes the harness and the generated text.',
     '',
   ].join('\n');
 }

@@ -21,6 +21,8 @@ Usage:
   kindling transpile [butane flags] [FILE]                   Butane YAML to Ignition JSON (as butane)
   kindling run -stage STAGE -platform ID [-root DIR] ...      run one first-boot stage (as ignition)
   kindling apply -root DIR CONFIG                            fetch and files stages on a mounted image (Ignition or Butane)
+  kindling metadata (--provider ID | --cmdline) [--attributes FILE] [--ssh-keys USER] [--hostname FILE] [--check-in] [--flatcar]
+                                                             cloud metadata as Afterburn does (docs/platforms.md)
   kindling version
 
 The same executable answers to ignition-validate, butane and ignition when invoked under those names.
@@ -49,6 +51,8 @@ export async function main(argv: string[], io: CliIo, as: CompatName | undefined
       return runRunner(rest, io, 'kindling run');
     case 'apply':
       return runApply(rest, io, butaneToIgnition(io));
+    case 'metadata':
+      return (await import('./metadata.ts')).runMetadata(rest, io);
     case 'version':
     case '--version':
     case '-version':

@@ -12,9 +12,11 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Go's os.Open error text for the common cases, which upstream's CLIs print verbatim. */
+/** Go's os.Open / read error text for the common cases, which upstream's CLIs print verbatim. */
 export function describeOpenError(file: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
+  // Go opens a directory fine and fails on the first read.
+  if (code === 'EISDIR') return `read ${file}: is a directory`;
   const reason =
     code === 'ENOENT'
       ? 'no such file or directory'

@@ -9,7 +9,7 @@ import { buildPositionTree, correlateJson, findNode, lineColAt, type JsonNode } 
 import { validateSemantics } from './rules/index.ts';
 import { decodeConfig, type TypeMismatch } from './schema.ts';
 import { translateUp } from './translate.ts';
-import { isSemver, isSpecVersion, type SpecVersion } from './versions.ts';
+import { readSpecVersion, type SpecVersion } from './versions.ts';
 
 export type { Config };
 
@@ -46,7 +46,8 @@ export function parseConfig(text: string): ParseResult {
     const { node } = findNode(positions(), path);
     const offset = container ? node.start + 1 : node.end;
     const err = entry('error', 'JSON_TYPE', undefined, message);
-    err.pos = lineColAt(bytes, offset);
+    // As with syntax errors, upstream prints line 0 col 0 for an offset at the end of the input.
+    err.pos = offset >= bytes.length ? { line: 0, col: 0 } : lineColAt(bytes, offset);
     return { report: [err] };
   };
 
@@ -120,9 +121,10 @@ function readVersion(value: unknown): VersionGate {
       },
     };
   }
-  if (typeof version !== 'string' || !isSemver(version)) return { failure: entry('error', 'VERSION_UNPARSEABLE', undefined) };
-  if (!isSpecVersion(version)) return { failure: entry('error', 'VERSION_UNSUPPORTED', undefined) };
-  return { version };
+  const read = typeof version === 'string' ? readSpecVersion(version) : 'unparseable';
+  if (read === 'unparseable') return { failure: entry('error', 'VERSION_UNPARSEABLE', undefined) };
+  if (read === 'unsupported') return { failure: entry('error', 'VERSION_UNSUPPORTED', undefined) };
+  return { version: read };
 }
 
 function goKind(value: unknown): string {

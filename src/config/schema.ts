@@ -7,7 +7,7 @@
 // whole check.
 
 import { schemas } from '../../schemas/ignition/index.ts';
-import { entry, type ConfigPath, type Report } from '../report.ts';
+import { entry, formatPath, type ConfigPath, type Report } from '../report.ts';
 import type { SpecVersion } from './versions.ts';
 
 interface SchemaNode {
@@ -21,7 +21,7 @@ interface SchemaNode {
 }
 
 export interface TypeMismatch {
-  /** Where the offending value is. */
+  /** Where the offending value is, with keys as written in the document. */
   path: ConfigPath;
   /** Go's message, e.g. `json: cannot unmarshal string into Go struct field File.storage.files.mode of type int`. */
   message: string;
@@ -32,7 +32,7 @@ export interface TypeMismatch {
 export interface DecodeResult {
   /** The value with keys matched to the schema, nulls on plain fields and unknown keys removed. */
   value: Record<string, unknown>;
-  /** Unused-key warnings, in document order. */
+  /** Unused-key (and tree-mismatch) warnings, in upstream's walk order. */
   unused: Report;
   /** All type mismatches; the caller reports the one that comes first in the text. */
   mismatches: TypeMismatch[];
@@ -73,10 +73,10 @@ export function decodeConfig(
     return current;
   };
 
-  const mismatch = (value: unknown, node: SchemaNode, path: ConfigPath, kind = jsonKind(value)): undefined => {
+  const mismatch = (value: unknown, node: SchemaNode, path: ConfigPath, at: ConfigPath, kind = jsonKind(value)): undefined => {
     const goType = node['x-go-type'] ?? resolve(node)?.['x-go-type'] ?? 'interface {}';
     mismatches.push({
-      path,
+      path: at,
       container: typeof value === 'object' && value !== null,
       message: `json: cannot unmarshal ${kind} into ${goField(root, resolve, path)} of type ${goType}`,
     });
@@ -84,60 +84,74 @@ export function decodeConfig(
   };
 
   // Returns the decoded value, or undefined when the value does not fit (a mismatch is recorded).
-  const decode = (value: unknown, node: SchemaNode, path: ConfigPath): unknown => {
+  // `path` is the field path (Go's names), `at` the keys as written, which positions refer to.
+  // `checkUnused` is false inside a mis-cased key, where upstream's unused-key walk never goes.
+  const decode = (value: unknown, node: SchemaNode, path: ConfigPath, at: ConfigPath, checkUnused: boolean): unknown => {
     const schema = resolve(node);
     if (schema === undefined) return value;
     const types = typesOf(schema);
     if (types.includes('object')) {
-      if (!isObject(value)) return mismatch(value, node, path);
+      if (!isObject(value)) return mismatch(value, node, path, at);
       const props = schema.properties ?? {};
+      // Go assigns every key that matches a field (exactly, else case-insensitively) in document
+      // order, so the last one wins; keys matching no field are ignored.
+      const chosen = new Map<string, string>();
+      for (const key of Object.keys(value)) {
+        const exact = Object.hasOwn(props, key);
+        if (!exact && checkUnused) unused.push(entry('warning', 'UNUSED_KEY', [...at, key], key));
+        const field = exact ? key : fieldFor(props, key);
+        if (field !== undefined) chosen.set(field, key);
+      }
       const out: Record<string, unknown> = {};
-      // Go assigns each key to the field it matches (exactly, else case-insensitively) in document
-      // order, so a later duplicate wins; keys matching no field are ignored.
-      for (const [key, child] of Object.entries(value)) {
-        let field: string | undefined = Object.hasOwn(props, key) ? key : undefined;
-        if (field === undefined) {
-          unused.push(entry('warning', 'UNUSED_KEY', [...path, key], key));
-          field = fieldFor(props, key);
-          if (field === undefined) continue;
-        }
-        const fieldNode = props[field] as SchemaNode;
+      // Upstream's unused-key walk visits an object's own keys, then its fields in struct order.
+      for (const [field, fieldNode] of Object.entries(props)) {
+        const key = chosen.get(field);
+        if (key === undefined) continue;
+        const child = value[key];
+        const fieldSchema = resolve(fieldNode) ?? {};
         if (child === null) {
           // A JSON null sets a pointer field to nil and leaves any other field untouched.
-          if (typesOf(resolve(fieldNode) ?? {}).includes('null')) out[field] = null;
+          if (typesOf(fieldSchema).includes('null')) out[field] = null;
+          else if (checkUnused && key === field && typesOf(fieldSchema).includes('object')) treeMismatch([...at, key]);
           continue;
         }
-        const decoded = decode(child, fieldNode, [...path, field]);
+        const decoded = decode(child, fieldNode, [...path, field], [...at, key], checkUnused && key === field);
         if (decoded !== undefined) out[field] = decoded;
       }
       return out;
     }
     if (types.includes('array')) {
-      if (!Array.isArray(value)) return mismatch(value, node, path);
+      if (!Array.isArray(value)) return mismatch(value, node, path, at);
       const items = schema.items as SchemaNode;
       const itemSchema = resolve(items) ?? {};
       const out: unknown[] = [];
       value.forEach((item, i) => {
         // Go decodes a null list element as the element type's zero value.
-        const decoded = item === null && !typesOf(itemSchema).includes('null') ? zeroOf(itemSchema) : decode(item, items, [...path, i]);
+        if (item === null && checkUnused && typesOf(itemSchema).includes('object')) treeMismatch([...at, i]);
+        const decoded = item === null && !typesOf(itemSchema).includes('null') ? zeroOf(itemSchema) : decode(item, items, [...path, i], [...at, i], checkUnused);
         out.push(decoded === undefined ? zeroOf(itemSchema) : decoded);
       });
       return out;
     }
-    if (types.includes('string')) return typeof value === 'string' ? value : mismatch(value, node, path);
-    if (types.includes('boolean')) return typeof value === 'boolean' ? value : mismatch(value, node, path);
+    if (types.includes('string')) return typeof value === 'string' ? value : mismatch(value, node, path, at);
+    if (types.includes('boolean')) return typeof value === 'boolean' ? value : mismatch(value, node, path, at);
     if (types.includes('integer')) {
-      if (typeof value !== 'number') return mismatch(value, node, path);
+      if (typeof value !== 'number') return mismatch(value, node, path, at);
       // Go parses integers from their spelling: 1e3, 420.0 and anything past int64 do not fit,
       // even though JavaScript holds them as integral numbers.
-      const literal = literalAt?.(path) ?? String(value);
+      const literal = literalAt?.(at) ?? String(value);
       if (/^-?(0|[1-9]\d*)$/.test(literal) && fitsInt64(literal)) return value;
-      return mismatch(value, node, path, `number ${literal}`);
+      return mismatch(value, node, path, at, `number ${literal}`);
     }
     return value;
   };
 
-  const value = (decode(input, root, []) ?? {}) as Record<string, unknown>;
+  // A null where the config has a structure: upstream's unused-key walk warns and stops there.
+  const treeMismatch = (at: ConfigPath): void => {
+    unused.push(entry('warning', 'CONTEXT_TREE_MISMATCH', at, formatPath(at)));
+  };
+
+  const value = (decode(input, root, [], [], true) ?? {}) as Record<string, unknown>;
   return { value, unused, mismatches };
 }
 

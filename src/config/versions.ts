@@ -33,7 +33,22 @@ export function atLeast(version: SpecVersion, minimum: SpecVersion): boolean {
   return compareVersions(version, minimum) >= 0;
 }
 
-/** Semantic-version syntax as upstream's parser accepts it (major.minor.patch[-pre][+build]). */
+/**
+ * Reads a version string the way upstream does (coreos/go-semver, then an exact comparison with
+ * each supported version): numbers may carry leading zeros ("03.3.00" is 3.3.0), and build
+ * metadata makes an otherwise supported version unsupported.
+ */
+export function readSpecVersion(value: string): SpecVersion | 'unparseable' | 'unsupported' {
+  const m = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/.exec(value);
+  if (m === null) return 'unparseable';
+  const [, major, minor, patch, pre, build] = m;
+  if ([major, minor, patch].some((n) => BigInt(n as string) > 9223372036854775807n)) return 'unparseable';
+  const canonical = `${BigInt(major as string)}.${BigInt(minor as string)}.${BigInt(patch as string)}${pre === undefined ? '' : `-${pre}`}`;
+  if (build !== undefined || !isSpecVersion(canonical)) return 'unsupported';
+  return canonical;
+}
+
+/** Semantic-version syntax as Butane's parser accepts it (major.minor.patch[-pre][+build]). */
 export function isSemver(value: string): boolean {
   return /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/.test(
     value,

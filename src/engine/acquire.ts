@@ -10,7 +10,9 @@ import { LATEST_VERSION } from '../config/versions.ts';
 import { cmdlinePath, readKernelParams } from '../providers/cmdline.ts';
 import { getProvider } from '../providers/index.ts';
 import { readBaseConfigs, readSystemUserConfig, systemConfigDirs } from '../providers/system.ts';
-import type { FetchedConfig, ProviderContext } from '../providers/types.ts';
+import { readConfigDevice, userConfigSources } from '../providers/sources.ts';
+import type { FetchedConfig, Provider, ProviderContext } from '../providers/types.ts';
+import { userDataToConfig } from '../providers/user-data.ts';
 import { fetchToBuffer, redact, type FetchContext } from '../resource/index.ts';
 import { entry } from '../report.ts';
 import type { Exec } from '../system/exec.ts';
@@ -38,23 +40,43 @@ export async function fetchUserConfigText(ctx: AcquireContext): Promise<FetchedC
   const params = existsSync(cmdline) ? await readKernelParams(cmdline) : undefined;
   // The platform fetch is capped (upstream's --fetch-timeout); later fetches use the config's own.
   const capped: FetchContext = { ...ctx.fetch, timeouts: { ...ctx.fetch.timeouts, totalMs: options.fetchTimeoutMs } };
-  if (params?.configUrl !== undefined && params.configUrl !== '') {
-    const bytes = await fetchToBuffer({ source: params.configUrl }, capped, []);
-    return { text: bytes.toString('utf8'), source: redact(params.configUrl) };
+  const providerCtx = providerContext(ctx, capped);
+  for (const source of userConfigSources(params, systemConfigDirs(options.env), options.platform)) {
+    switch (source.kind) {
+      case 'cmdline-url': {
+        const bytes = await fetchToBuffer({ source: source.url }, capped, []);
+        // Same rules as cloud user data: gzip is undone, cloud-config and scripts mean no config.
+        return userDataToConfig(providerCtx, bytes, redact(source.url));
+      }
+      case 'cmdline-device':
+        return readConfigDevice(providerCtx, source.label, source.path);
+      case 'system': {
+        const local = await readSystemUserConfig(source.dirs);
+        if (local !== undefined) return local;
+        break;
+      }
+      case 'platform':
+        return requireProvider(options.platform).fetchConfig(providerCtx);
+    }
   }
-  const local = await readSystemUserConfig(systemConfigDirs(options.env));
-  if (local !== undefined) return local;
-  const provider = getProvider(options.platform);
-  if (provider === undefined) throw entry('error', 'PLATFORM_UNKNOWN', undefined, options.platform);
-  const providerCtx: ProviderContext = {
-    fetch: capped,
+  return undefined;
+}
+
+export function requireProvider(id: string): Provider {
+  const provider = getProvider(id);
+  if (provider === undefined) throw entry('error', 'PLATFORM_UNKNOWN', undefined, id);
+  return provider;
+}
+
+export function providerContext(ctx: Pick<AcquireContext, 'options' | 'exec' | 'log' | 'tools'>, fetch: FetchContext): ProviderContext {
+  return {
+    fetch,
     device: { exec: ctx.exec, log: ctx.log, tools: ctx.tools },
-    env: options.env,
+    env: ctx.options.env,
     endpoints: {},
     sysRoot: '/',
-    mountDir: join(dirname(options.stateFile), 'mnt'),
+    mountDir: join(dirname(ctx.options.stateFile), 'mnt'),
   };
-  return provider.fetchConfig(providerCtx);
 }
 
 /** Base configs for the platform, merged in order; each is parsed but never rendered. */

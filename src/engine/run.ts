@@ -15,7 +15,8 @@ import { distroOptionsFromEnv, RESULT_FILE, toolsFromEnv } from '../system/distr
 import { createExec } from '../system/exec.ts';
 import { createLogger, defaultSink, stdoutSink, type Logger, type LogSink } from '../system/log.ts';
 import type { Config as StageConfig, Resource as StageResource, StageContext } from '../stages/context.ts';
-import { emptyConfig, fetchUserConfigText, readBase } from './acquire.ts';
+import { emptyConfig, fetchUserConfigText, providerContext, readBase } from './acquire.ts';
+import { getProvider } from '../providers/index.ts';
 import { writeFileAtomic } from './atomic.ts';
 import type { RunOptions } from './options.ts';
 import { parseOrThrow } from './parse.ts';
@@ -44,9 +45,27 @@ export async function runStage(options: RunOptions, hooks: RunHooks = {}): Promi
       await configStage(options, log);
     }
     log.info(`${options.stage} passed`);
+    await reportStatus(options, log, undefined);
   } catch (error) {
     log.crit(`${options.stage} failed: ${error instanceof Error ? error.message : String(error)}`);
+    await reportStatus(options, log, error instanceof Error ? error : new Error(String(error)));
     throw error;
+  }
+}
+
+/** The platform's Status hook after each stage (upstream: only Packet posts to its timeline). */
+async function reportStatus(options: RunOptions, log: Logger, error: Error | undefined): Promise<void> {
+  const provider = getProvider(options.platform);
+  if (provider?.status === undefined) return;
+  const fetch = createFetchContext({ log: (line) => log.info(line), platform: options.platform });
+  try {
+    const ctx = providerContext({ options, exec: createExec(log), log, tools: toolsFromEnv(options.env) }, fetch);
+    await provider.status(ctx, options.stage, error);
+  } catch (statusError) {
+    // Reporting is best effort, as upstream: it never turns a passed stage into a failed one.
+    log.warning(`reporting status to ${options.platform} failed: ${statusError instanceof Error ? statusError.message : String(statusError)}`);
+  } finally {
+    await closeFetchContext(fetch).catch(() => undefined);
   }
 }
 

@@ -38,6 +38,7 @@ export function parseBundle(text: string, path: ConfigPath, source: string): str
 export async function contextForConfig(ignition: IgnitionFetchSettings | null | undefined, base: FetchContext): Promise<FetchContext> {
   const configured = createFetchContext({
     ...base,
+    connections: {},
     timeouts: ignition?.timeouts === undefined || ignition.timeouts === null ? base.timeouts : timeoutsFromConfig(ignition.timeouts),
     proxy: ignition?.proxy ?? base.proxy,
   });
@@ -50,5 +51,5 @@ export async function contextForConfig(ignition: IgnitionFetchSettings | null | 
   }
   if (extra.length === 0) return configured;
   await closeFetchContext(configured);
-  return { ...configured, certificateAuthorities: [...base.certificateAuthorities, ...extra] };
+  return { ...configured, connections: {}, certificateAuthorities: [...base.certificateAuthorities, ...extra] };
 }

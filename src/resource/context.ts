@@ -46,6 +46,13 @@ export interface FetchContext {
   platform: string | undefined;
   endpoints: Partial<Record<EndpointName, string>>;
   userAgent: string;
+  /** Cancels every fetch made with this context (fetchAll uses it to stop the rest after a failure). */
+  signal: AbortSignal | undefined;
+  /**
+   * Identity of the connection pools (see http.ts). Contexts derived with a spread share it, so a
+   * per-fetchAll signal does not cost new connections; pools are also keyed by proxy and trust.
+   */
+  connections: object;
 }
 
 export const defaultTimeouts: FetchTimeouts = { responseHeadersMs: 10_000, totalMs: 0 };
@@ -63,6 +70,8 @@ export function createFetchContext(options: Partial<FetchContext> = {}): FetchCo
     platform: options.platform,
     endpoints: options.endpoints ?? {},
     userAgent: options.userAgent ?? 'Ignition/2.26.0 (Kindling)',
+    signal: options.signal,
+    connections: options.connections ?? {},
   };
 }
 

@@ -74,14 +74,21 @@ export async function fetchAll(
   const results: (FetchedFile | undefined)[] = new Array(list.length);
   let next = 0;
   let failure: unknown;
+  // Fetches still running when another fails are cancelled: they might otherwise retry forever.
+  const cancel = new AbortController();
+  const signal = ctx.signal === undefined ? cancel.signal : AbortSignal.any([ctx.signal, cancel.signal]);
+  const scoped: FetchContext = { ...ctx, signal };
   const worker = async (): Promise<void> => {
     while (failure === undefined && next < list.length) {
       const index = next++;
       const ref = list[index]!;
       try {
-        results[index] = await fetchResource(ref.resource, ctx, ref.path, options);
+        results[index] = await fetchResource(ref.resource, scoped, ref.path, options);
       } catch (error) {
-        failure ??= error;
+        if (failure === undefined) {
+          failure = error;
+          cancel.abort();
+        }
       }
     }
   };

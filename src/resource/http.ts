@@ -1,5 +1,6 @@
 // HTTP(S) for every scheme that speaks it (http, https, and the S3/GCS/metadata APIs). The only
 // undici importer: default headers, redirects, status policy, retries, timeouts, proxy and trust.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { rootCertificates } from 'node:tls';
@@ -61,7 +62,7 @@ async function attempt(
   n: number,
   headersTimeout: number,
 ): Promise<Attempt<HttpResponse>> {
-  const method = req.method ?? 'GET';
+  let method = req.method ?? 'GET';
   let url = new URL(req.url);
   let headers = req.headers;
   ctx.log(`${method} ${redact(url.href)}: attempt #${n}`);
@@ -74,16 +75,20 @@ async function attempt(
         dispatcher: dispatcherFor(url, ctx),
         headersTimeout,
         bodyTimeout: 0,
+        signal: ctx.signal,
       });
     } catch (error) {
+      if (ctx.signal?.aborted === true) throw error;
       ctx.log(`${method} error: ${describe(error)}`);
       if (isTlsFailure(error)) throw fetchError('TLS_UNTRUSTED', path, source, error);
       return { ok: false, cause: error };
     }
     const location = res.headers.location;
     if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
-      await res.body.dump();
+      await res.body.dump().catch(() => {});
       url = new URL(location, url);
+      // As browsers and Go do: 303, and 301/302 after anything but GET/HEAD, continue as GET.
+      if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'PUT')) method = 'GET';
       headers = req.redirectHeaders ?? defaultHeaders(ctx);
       continue;
     }
@@ -142,8 +147,7 @@ const systemBundles = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs
 let systemRoots: string[] | undefined;
 
 /** Trust = the distribution's CA bundle (as Go's system pool), Node's roots, and the config's CAs. */
-function trusted(ctx: FetchContext): string[] | undefined {
-  if (ctx.certificateAuthorities.length === 0) return undefined;
+function trusted(ctx: FetchContext): string[] {
   if (systemRoots === undefined) {
     systemRoots = [...rootCertificates];
     for (const bundle of systemBundles) {
@@ -158,20 +162,30 @@ function trusted(ctx: FetchContext): string[] | undefined {
   return [...systemRoots, ...ctx.certificateAuthorities];
 }
 
-const pools = new WeakMap<FetchContext, Map<string, Dispatcher>>();
+const pools = new WeakMap<object, Map<string, Dispatcher>>();
+const trustKeys = new WeakMap<readonly string[], string>();
+
+function trustKey(cas: readonly string[]): string {
+  let key = trustKeys.get(cas);
+  if (key === undefined) {
+    key = createHash('sha256').update(cas.join('\n')).digest('hex');
+    trustKeys.set(cas, key);
+  }
+  return key;
+}
 
 function dispatcherFor(url: URL, ctx: FetchContext): Dispatcher {
-  let pool = pools.get(ctx);
+  let pool = pools.get(ctx.connections);
   if (pool === undefined) {
     pool = new Map();
-    pools.set(ctx, pool);
+    pools.set(ctx.connections, pool);
   }
   const proxy = proxyFor(url, ctx.proxy);
-  const key = proxy === undefined ? 'direct' : `${url.protocol}${proxy}`;
+  const key = `${proxy === undefined ? 'direct' : `${url.protocol}${proxy}`} ${trustKey(ctx.certificateAuthorities)}`;
   let dispatcher = pool.get(key);
   if (dispatcher === undefined) {
     const ca = trusted(ctx);
-    const connect = { timeout: 30_000, ...(ca === undefined ? {} : { ca }) };
+    const connect = { timeout: 30_000, ca };
     dispatcher =
       proxy === undefined
         ? new Agent({ connect })
@@ -183,7 +197,7 @@ function dispatcherFor(url: URL, ctx: FetchContext): Dispatcher {
 
 /** Closes the connection pools of a context; call when the stage is done fetching. */
 export async function closeHttp(ctx: FetchContext): Promise<void> {
-  const pool = pools.get(ctx);
-  pools.delete(ctx);
+  const pool = pools.get(ctx.connections);
+  pools.delete(ctx.connections);
   if (pool !== undefined) await Promise.all([...pool.values()].map((d) => d.close()));
 }

@@ -25,6 +25,7 @@ export async function withRetries<T>(
   const deadline = totalMs > 0 ? ctx.now() + totalMs : Infinity;
   let lastCause: unknown;
   for (let n = 1; ; n++) {
+    ctx.signal?.throwIfAborted();
     const remaining = deadline - ctx.now();
     if (remaining <= 0) throw fetchError('TIMEOUT', path, source, lastCause);
     const perAttempt = ctx.timeouts.responseHeadersMs > 0 ? ctx.timeouts.responseHeadersMs : Infinity;
@@ -34,6 +35,23 @@ export async function withRetries<T>(
     lastCause = result.cause;
     const wait = backoff(n);
     if (ctx.now() + wait >= deadline) throw fetchError('TIMEOUT', path, source, lastCause);
-    await ctx.sleep(wait);
+    await interruptible(ctx.sleep(wait), ctx.signal);
   }
+}
+
+/** A backoff wait that ends early, rejecting, when the context's fetches are cancelled. */
+function interruptible(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return wait;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    wait.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      reject,
+    );
+  });
 }

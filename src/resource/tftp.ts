@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { ConfigPath } from '../report.ts';
 import type { FetchContext } from './context.ts';
 import { fetchError } from './errors.ts';
+import { redact } from './url.ts';
 
 const RRQ = 1;
 const DATA = 3;
@@ -25,7 +26,7 @@ export function openTftp(source: string, ctx: FetchContext, path: ConfigPath): P
   const port = url.port === '' ? 69 : Number(url.port);
   const file = decodeURIComponent(url.pathname.replace(/^\//, ''));
   const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
-  ctx.log(`GET ${source}: attempt #1`);
+  ctx.log(`GET ${redact(source)}: attempt #1`);
 
   return new Promise<Readable>((resolve, reject) => {
     let peer: { address: string; port: number } | undefined;
@@ -61,9 +62,11 @@ export function openTftp(source: string, ctx: FetchContext, path: ConfigPath): P
       if (started) stream.destroy(error);
       else reject(error);
     };
+    const onAbort = (): void => fail(ctx.signal?.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
     const close = (): void => {
       finished = true;
       clearTimeout(timer);
+      ctx.signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners('message');
       try {
         socket.close();
@@ -96,6 +99,11 @@ export function openTftp(source: string, ctx: FetchContext, path: ConfigPath): P
       }
     };
 
+    if (ctx.signal?.aborted === true) {
+      onAbort();
+      return;
+    }
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('error', (error) => fail(fetchError('FETCH_FAILED', path, source, error)));
     socket.on('message', (msg: Buffer, from: RemoteInfo) => {
       if (finished || msg.length < 4) return;

@@ -41,12 +41,7 @@ export function tagForPath(path: string): { tag: string; value: string } | undef
   return { tag, value: tag === 'UUID' || tag === 'PARTUUID' ? value.toLowerCase() : value };
 }
 
-/** /dev/loop0 + 2 -> /dev/loop0p2; /dev/sda + 2 -> /dev/sda2 (the kernel's naming rule). */
-export function partitionNode(disk: string, number: number): string {
-  return /\d$/.test(disk) ? `${disk}p${number}` : `${disk}${number}`;
-}
-
-export function udevRunning(): boolean {
+function udevRunning(): boolean {
   return existsSync('/run/udev/control');
 }
 
@@ -88,7 +83,7 @@ export function logicalSectorSize(device: string): number {
 }
 
 /** Start and size in 512-byte units as the kernel sees partition `number` of `disk`. */
-export function kernelPartition(disk: string, number: number): { start: number; size: number } | undefined {
+function kernelPartition(disk: string, number: number): { start: number; size: number } | undefined {
   const dir = sysfsDir(disk);
   if (dir === undefined) return undefined;
   for (const name of readdirSync(dir)) {
@@ -106,7 +101,7 @@ export function kernelPartition(disk: string, number: number): { start: number; 
 }
 
 /** Numbers of the partitions the kernel knows on `disk`. */
-export function kernelPartitionNumbers(disk: string): number[] {
+function kernelPartitionNumbers(disk: string): number[] {
   return [...partitionsOf(disk).keys()].sort((a, b) => a - b);
 }
 
@@ -123,7 +118,7 @@ export interface KernelPartition {
  * of a loop device, and a busy disk refuses it, so the whole table is synced, not just the
  * changed entries. Failures are only logged, as upstream does; the caller checks the result.
  */
-export async function syncPartitions(ctx: DeviceContext, disk: string, table: readonly KernelPartition[]): Promise<void> {
+async function syncPartitions(ctx: DeviceContext, disk: string, table: readonly KernelPartition[]): Promise<void> {
   if (!isBlockDevice(disk)) return;
   const run = async (args: string[]) => {
     const result = await ctx.exec(ctx.tools.partx, args, { reject: false });
@@ -142,8 +137,29 @@ export async function syncPartitions(ctx: DeviceContext, disk: string, table: re
   await settle(ctx);
 }
 
+/**
+ * Syncs until the kernel agrees with `table` or `timeoutMs` passes. BLKPG refuses to drop a
+ * partition that someone holds open (a concurrent blkid probe is enough: coreos/ignition#2234),
+ * so a failed pass is retried instead of failing the stage.
+ */
+export async function syncPartitionsUntilMatch(
+  ctx: DeviceContext,
+  disk: string,
+  table: readonly KernelPartition[],
+  timeoutMs = 10_000,
+): Promise<boolean> {
+  if (!isBlockDevice(disk)) return true;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await syncPartitions(ctx, disk, table);
+    if (kernelMatches(disk, table)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 4 * POLL_MS));
+  }
+}
+
 /** True when the kernel's partitions of `disk` are exactly `table`. */
-export function kernelMatches(disk: string, table: readonly KernelPartition[]): boolean {
+function kernelMatches(disk: string, table: readonly KernelPartition[]): boolean {
   const numbers = kernelPartitionNumbers(disk);
   if (numbers.length !== table.length) return false;
   return table.every((p) => {

@@ -154,6 +154,15 @@ function textCases(): { name: string; text: string | Buffer }[] {
     { name: 'type-error-after-version', text: `{"ignition":{"version":"${v}","timeouts":{"httpTotal":true}}}` },
     { name: 'type-error-and-rule', text: `${head},"storage":{"files":[{"path":"rel"}],"links":[{"path":"/l","hard":1}]}}` },
     { name: 'type-unknown-key-any-type', text: `${head},"storage":{"whatever":"x","files":[{"path":"/a","bogus":{"x":[1,"y",null]}}]}}` },
+    { name: 'miscased-ignition-keys', text: `{"Ignition":{"Version":"${v}"},"storage":{"files":[{"path":"rel"}]}}` },
+    { name: 'miscased-parent-with-unknown-child', text: `${head},"storage":{"files":[{"path":"/a","Contents":{"source":"data:,x","bogus":1}}]}}` },
+    { name: 'miscased-version-last-wins', text: `{"ignition":{"version":"${v}","Version":"3.9.0"}}` },
+    { name: 'escaped-version-key', text: `{"ignition":{"vers\\u0069on":"${v}"},"storage":{"files":[{"path":"rel"}]}}` },
+    { name: 'type-mode-float-integral', text: `${head},"storage":{"files":[{"path":"/a","mode":420.0}]}}` },
+    { name: 'type-mode-upper-exponent', text: `${head},"storage":{"files":[{"path":"/a","mode":4E2}]}}` },
+    { name: 'negative-sizes', text: `${head},"storage":{"disks":[{"device":"/dev/a","partitions":[{"number":1,"startMiB":-5,"sizeMiB":-1},{"number":2,"startMiB":1,"sizeMiB":10}]}]}}` },
+    { name: 'huge-timeouts', text: `${head.slice(0, -1)},"timeouts":{"httpTotal":9223372036854775807,"httpResponseHeaders":-9223372036854775808}}}` },
+    { name: 'int-overflow-by-one', text: `${head.slice(0, -1)},"timeouts":{"httpTotal":9223372036854775808}}}` },
     // Duplicate JSON keys: the last one wins without a message.
     { name: 'dupkey-last-wins-valid', text: `${head},"storage":{"files":[{"path":"rel","path":"/abs"}]}}` },
     { name: 'dupkey-last-wins-invalid', text: `${head},"storage":{"files":[{"path":"/abs","path":"rel"}]}}` },
@@ -215,11 +224,11 @@ const UNKNOWN_KEYS = ['bogus', 'ünknown', 'x-y', 'sizeMb', 'contents2', 'PATHS'
 /** One random change to a copy of the document: delete, retype, rewrite a string, or add a key. */
 function mutate(doc: JsonObject, rnd: Random): JsonObject {
   const copy = structuredClone(doc) as JsonObject;
-  const objects = objectPaths(copy).filter((p) => !(p.length === 1 && p[0] === 'ignition') && p.length > 0);
+  // The root and the ignition object stay as they are, so that the version survives.
+  const objects = objectPaths(copy).filter((p) => p.length > 0 && !(p.length === 1 && p[0] === 'ignition'));
   if (objects.length === 0) return copy;
-  const path = rnd.pick(objects);
-  const target = getAt(copy, path) as JsonObject;
-  const keys = Object.keys(target).filter((k) => !(path.length === 1 && path[0] === 'ignition' && k === 'version'));
+  const target = getAt(copy, rnd.pick(objects)) as JsonObject;
+  const keys = Object.keys(target);
   const kind = rnd.int(4);
   if (kind === 3 || keys.length === 0) {
     const key = rnd.pick(UNKNOWN_KEYS);

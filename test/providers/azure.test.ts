@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
 import { azure, healthReport, ovfEnvMetadata, parseGoalState, readCustomData } from '../../src/providers/azure.ts';
 import { canRun, hasCommand, hasLoopDevices } from '../helpers/env.ts';
-import { CONFIG, erofsDrive, startServer, testContext, type MetadataServer, type TestContext } from './helpers.ts';
+import { CONFIG, erofsDrive, lockDrives, startServer, testContext, type MetadataServer, type TestContext } from './helpers.ts';
 
 let t: TestContext | undefined;
 let server: MetadataServer | undefined;
@@ -70,6 +70,7 @@ describe('azure', () => {
     if (!canRun('loop devices (root)', hasLoopDevices)) return;
     if (!canRun('mkfs.erofs', hasCommand('mkfs.erofs'))) return;
     // The drive is UDF on Azure; test kernels lack UDF, so the same reader runs on EROFS.
+    const unlock = await lockDrives();
     const drive = erofsDrive({ 'ovf-env.xml': '<Environment/>', 'CustomData.bin': CONFIG });
     try {
       t = testContext();
@@ -78,6 +79,7 @@ describe('azure', () => {
       expect(found?.source).toBe(`${drive.device}:/CustomData.bin`);
     } finally {
       drive.detach();
+      unlock();
     }
   });
 

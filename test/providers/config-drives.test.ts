@@ -3,14 +3,14 @@
 // because two drives with the same label at once would make the lookup ambiguous.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { cloudstack } from '../../src/providers/cloudstack.ts';
 import { ibmcloud, kubevirt, nutanix, powervs, proxmoxve } from '../../src/providers/drive-platforms.ts';
 import { openstack } from '../../src/providers/openstack.ts';
 import { parseKernelParams } from '../../src/providers/cmdline.ts';
 import { readConfigDevice, userConfigSources } from '../../src/providers/sources.ts';
 import { canRun, hasLoopDevices } from '../helpers/env.ts';
-import { CONFIG, configDrive, freePort, routes, startServer, testContext, tree, type Drive, type MetadataServer, type TestContext } from './helpers.ts';
+import { CONFIG, configDrive, freePort, lockDrives, routes, startServer, testContext, tree, type Drive, type MetadataServer, type TestContext } from './helpers.ts';
 
 let t: TestContext | undefined;
 let server: MetadataServer | undefined;
@@ -24,9 +24,12 @@ afterEach(async () => {
 });
 
 let runnable = false;
-beforeAll(() => {
+let unlock: (() => void) | undefined;
+beforeAll(async () => {
   runnable = canRun('loop devices (root)', hasLoopDevices);
+  if (runnable) unlock = await lockDrives();
 });
+afterAll(() => unlock?.());
 
 function drive(label: string, files: Record<string, string>): Drive {
   const d = configDrive(label, files);

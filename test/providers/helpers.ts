@@ -2,7 +2,7 @@
 // clock, a metadata server on 127.0.0.1 (startable on a fixed port, so "network not up yet" is a
 // real connection refusal), and loop-mounted config drives made with mkfs.ext4 -d.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -185,6 +185,39 @@ export function erofsDrive(files: Record<string, string | Buffer>): Drive {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+const DRIVE_LOCK = join(tmpdir(), 'kindling-provider-drives.lock');
+
+function lockHolderAlive(): boolean {
+  try {
+    process.kill(Number(readFileSync(join(DRIVE_LOCK, 'pid'), 'utf8')), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Drives are found by label or type machine-wide, so two test runs at once (two people, or the
+ * suite and one file) would see each other's drives. This lock serialises the drive tests across
+ * processes; a lock left by a dead process is taken over.
+ */
+export async function lockDrives(): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(DRIVE_LOCK);
+      writeFileSync(join(DRIVE_LOCK, 'pid'), String(process.pid));
+      return () => rmSync(DRIVE_LOCK, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Checked twice, apart, so a holder that has not written its pid yet is not mistaken for dead.
+      if (lockHolderAlive()) continue;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (!lockHolderAlive()) rmSync(DRIVE_LOCK, { recursive: true, force: true });
+    }
+  }
 }
 
 export const CONFIG = '{"ignition":{"version":"3.4.0"}}';

@@ -29,6 +29,7 @@ beforeAll(async () => {
     if (url === '/corrupt.gz') return void res.end(Buffer.concat([gz.subarray(0, 20), Buffer.from('garbage garbage garbage')]));
     if (url === '/truncated.gz') return void res.end(gz.subarray(0, gz.length - 10));
     if (url === '/missing') return void res.writeHead(404).end();
+    if (url === '/down') return void setTimeout(() => res.writeHead(503).end(), 5);
     const slow = /^\/slow\/(\d+)$/.exec(url);
     if (slow !== null) {
       inFlight++;
@@ -166,5 +167,17 @@ describe('fetchAll', () => {
       code: 'NOT_FOUND',
       path: ['storage', 'files', 1, 'contents'],
     });
+  });
+
+  test('a failure cancels fetches that would otherwise retry forever', async () => {
+    const list: ResourceRef[] = [
+      { resource: { source: `${server.url}/down` }, path: ['storage', 'files', 0, 'contents'] },
+      { resource: { source: `${server.url}/missing` }, path: ['storage', 'files', 1, 'contents'] },
+    ];
+    const ctx = context({ timeouts: { responseHeadersMs: 10_000, totalMs: 0 }, sleep: () => new Promise((r) => setTimeout(r, 20)) });
+    await expect(fetchAll(list, ctx, { concurrency: 2 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const before = server.seen.filter((s) => s.url === '/down').length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.seen.filter((s) => s.url === '/down').length).toBe(before);
   });
 });

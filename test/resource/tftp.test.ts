@@ -19,8 +19,10 @@ import { installTo } from './servers.ts';
 const available = canRun('root and in.tftpd (tftpd-hpa)', isRoot && hasCommand('in.tftpd'));
 let served: string;
 let scratch: string;
-let server: ChildProcess;
+let servers: ChildProcess[] = [];
 let base: string;
+/** A second server that refuses the blksize option, so transfers use RFC 1350's 512-byte blocks. */
+let plainBase: string;
 
 function freeUdpPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -44,23 +46,30 @@ describe.runIf(available)('tftp', () => {
     served = mkdtempSync(join(tmpdir(), 'kindling-tftp-'));
     chmodSync(served, 0o755);
     scratch = mkdtempSync(join(tmpdir(), 'kindling-tftp-out-'));
+    base = await startTftpd([]);
+    plainBase = await startTftpd(['--refuse', 'blksize']);
+  });
+
+  async function startTftpd(extra: string[]): Promise<string> {
     const port = await freeUdpPort();
-    server = spawn('in.tftpd', ['--foreground', '--address', `127.0.0.1:${port}`, '--secure', served], { stdio: 'ignore' });
-    base = `tftp://127.0.0.1:${port}`;
+    servers.push(spawn('in.tftpd', ['--foreground', '--address', `127.0.0.1:${port}`, ...extra, '--secure', served], { stdio: 'ignore' }));
+    const url = `tftp://127.0.0.1:${port}`;
     // Wait until it answers: a request for a missing file gets an error packet back.
     const ctx = createFetchContext();
     for (let i = 0; i < 50; i++) {
-      const answered = await fetchToBuffer({ source: `${base}/probe` }, ctx).then(
+      const answered = await fetchToBuffer({ source: `${url}/probe` }, ctx).then(
         () => true,
         (e: unknown) => ProvisionError.is(e) && e.code === 'NOT_FOUND',
       );
       if (answered) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-  });
+    return url;
+  }
 
   afterAll(async () => {
-    server?.kill();
+    for (const s of servers) s.kill();
+    servers = [];
     await rm(served, { recursive: true, force: true });
     await rm(scratch, { recursive: true, force: true });
   });
@@ -83,6 +92,13 @@ describe.runIf(available)('tftp', () => {
     expect(got.size).toBe(size);
     expect(readFileSync(got.file).equals(data)).toBe(true);
     await rm(got.file);
+  });
+
+  test('without the blksize option, 512-byte blocks (and the empty last block) still work', async () => {
+    const data = put('plain.bin', Buffer.alloc(512 * 3, 'p'));
+    expect((await fetchToBuffer({ source: `${plainBase}/plain.bin` }, createFetchContext())).equals(data)).toBe(true);
+    const odd = put('odd.bin', Buffer.alloc(512 * 3 + 5, 'q'));
+    expect((await fetchToBuffer({ source: `${plainBase}/odd.bin` }, createFetchContext())).equals(odd)).toBe(true);
   });
 
   test('decompresses gzip and hashes the decompressed bytes', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProvisionError } from '../../src/report.ts';
-import { decodeUdevName, mountOrder, partitionNode, tagForPath, waitForDevice } from '../../src/system/devices.ts';
+import { decodeUdevName, mountOrder, tagForPath, waitForDevice } from '../../src/system/devices.ts';
 import { testContext } from '../stages/disks/context.ts';
 
 describe('tagForPath', () => {
@@ -21,15 +21,6 @@ describe('tagForPath', () => {
   test('decodeUdevName undoes \\xHH escapes only', () => {
     expect(decodeUdevName('a\\x2fb\\x5cc\\xzz')).toBe('a/b\\c\\xzz');
   });
-});
-
-test.each([
-  ['/dev/loop0', 2, '/dev/loop0p2'],
-  ['/dev/nvme0n1', 1, '/dev/nvme0n1p1'],
-  ['/dev/sda', 3, '/dev/sda3'],
-  ['/dev/vdb', 10, '/dev/vdb10'],
-])('partitionNode(%s, %i) = %s', (disk, n, node) => {
-  expect(partitionNode(disk, n)).toBe(node);
 });
 
 describe('mountOrder', () => {

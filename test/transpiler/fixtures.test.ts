@@ -1,7 +1,9 @@
 // The transpiler fixture tree: test/fixtures/transpile/<case>/input.bu with expected.json or
 // expected.yaml (the output, compared as data with data URLs decoded) and/or report.json (the
 // error and every entry with code, severity, YAML path, line:col and message).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// UPDATE_TRANSPILE_FIXTURES=1 rewrites the expected files from the current output, like a
+// snapshot update: review the diff before committing it.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { formatPath } from '../../src/report.ts';
@@ -9,7 +11,7 @@ import { FLAVORS, transpile } from '../../transpiler/index.ts';
 import { keyOrder, normalize, yamlToValue } from './compare.ts';
 
 const ROOT = resolve(import.meta.dirname, '../fixtures/transpile');
-const cases = readdirSync(ROOT).sort();
+const cases = readdirSync(ROOT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 
 interface ExpectedReport {
   error: { code: string; message: string } | null;
@@ -25,6 +27,31 @@ function run(name: string) {
   return { dir, filesDir, result };
 }
 
+const update = process.env.UPDATE_TRANSPILE_FIXTURES === '1';
+
+/** The report as report.json stores it, with the files directory written as <files>. */
+function reportOf(result: ReturnType<typeof run>['result'], filesDir: string | undefined): ExpectedReport {
+  const scrub = (message: string): string => (filesDir === undefined ? message : message.split(filesDir).join('<files>'));
+  return {
+    error: result.error === undefined ? null : { code: result.error.code, message: result.error.message },
+    entries: result.report.map((e) => ({
+      severity: e.severity,
+      code: e.code,
+      path: e.path === undefined ? null : formatPath(e.path),
+      line: e.pos?.line ?? null,
+      col: e.pos?.col ?? null,
+      message: scrub(e.message),
+    })),
+  };
+}
+
+function rewrite(name: string): void {
+  const { dir, filesDir, result } = run(name);
+  for (const file of ['expected.json', 'expected.yaml', 'report.json']) rmSync(join(dir, file), { force: true });
+  if (result.output !== undefined) writeFileSync(join(dir, result.machineConfig === undefined ? 'expected.json' : 'expected.yaml'), `${result.output}\n`);
+  if (result.error !== undefined || result.report.length > 0) writeFileSync(join(dir, 'report.json'), `${JSON.stringify(reportOf(result, filesDir), null, 2)}\n`);
+}
+
 describe('transpiler fixtures', () => {
   test('the tree covers every variant and version and at least 60 failing or warning cases', () => {
     const flagged = cases.filter((name) => existsSync(join(ROOT, name, 'report.json')));
@@ -34,22 +61,14 @@ describe('transpiler fixtures', () => {
   });
 
   test.each(cases)('%s', (name) => {
+    if (update) rewrite(name);
     const { dir, filesDir, result } = run(name);
     const reportFile = join(dir, 'report.json');
     if (existsSync(reportFile)) {
       const expected = JSON.parse(readFileSync(reportFile, 'utf8')) as ExpectedReport;
-      const scrub = (message: string): string => (filesDir === undefined ? message : message.split(filesDir).join('<files>'));
-      expect(result.error === undefined ? null : { code: result.error.code, message: result.error.message }).toEqual(expected.error);
-      expect(
-        result.report.map((e) => ({
-          severity: e.severity,
-          code: e.code,
-          path: e.path === undefined ? null : formatPath(e.path),
-          line: e.pos?.line ?? null,
-          col: e.pos?.col ?? null,
-          message: scrub(e.message),
-        })),
-      ).toEqual(expected.entries);
+      const actual = reportOf(result, filesDir);
+      expect(actual.error).toEqual(expected.error);
+      expect(actual.entries).toEqual(expected.entries);
     } else {
       expect(result.error).toBeUndefined();
       expect(result.report).toEqual([]);

@@ -21,6 +21,12 @@ describe('formatPretty', () => {
     expect(formatPretty(e, long, 'f', false).split('\n').slice(2, 4)).toEqual(['    |', '  8 | x: 1']);
   });
 
+  test('CRLF sources show without carriage returns', () => {
+    const e = entry('warning', 'UNUSED_KEY', ['b'], 'b');
+    e.pos = { line: 2, col: 1 };
+    expect(formatPretty(e, 'a: 1\r\nb: 2\r\n', 'w.bu', false)).not.toContain('\r');
+  });
+
   test('entries without a usable position fall back to the raw line', () => {
     const e = entry('error', 'BUTANE_SOURCE_INVALID', undefined);
     expect(formatPretty(e, source, 'x.bu', false)).toBe('error: source config is invalid');

@@ -24,10 +24,17 @@ export function validateQuadlets(systemd: SourceObject | undefined, ctx: Context
   quadlets(systemd).forEach((q, i) => {
     const at: ConfigPath = ['systemd', 'quadlets', i];
     const name = typeof q.name === 'string' ? q.name : '';
-    if (!EXTENSIONS.some((ext) => name.endsWith(ext))) ctx.report.push(entry('error', 'QUADLET_EXTENSION', [...at, 'name']));
-    if (q.contents !== undefined && q.contents_local !== undefined) ctx.report.push(entry('error', 'CONTENTS_TOO_MANY_SOURCES', [...at, 'contents_local']));
-    if (templateOf(name) !== undefined && (q.contents !== undefined || q.contents_local !== undefined)) {
-      ctx.report.push(entry('error', 'QUADLET_TEMPLATE_CONTENTS', at));
+    if (!EXTENSIONS.some((ext) => name.endsWith(ext))) {
+      ctx.report.push(entry('error', 'QUADLET_EXTENSION', [...at, 'name']));
+      return;
+    }
+    // A template instance becomes a symlink, so it cannot carry contents of its own.
+    if (templateOf(name) !== undefined) {
+      for (const key of ['contents', 'contents_local']) {
+        if (q[key] !== undefined) ctx.report.push(entry('error', 'QUADLET_TEMPLATE_CONTENTS', [...at, key]));
+      }
+    } else if (q.contents !== undefined && q.contents_local !== undefined) {
+      ctx.report.push(entry('error', 'CONTENTS_TOO_MANY_SOURCES', [...at, 'contents_local']));
     }
     const dropins = Array.isArray(q.dropins) ? (q.dropins as SourceObject[]) : [];
     dropins.forEach((d, j) => {

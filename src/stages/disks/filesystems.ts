@@ -2,7 +2,7 @@
 // when no wipe is asked for, refuse any other signature, else wipefs and the format's mkfs.
 import { entry, type ConfigPath } from '../../report.ts';
 import type { Tools } from '../../system/distro.ts';
-import { probe, waitForDevice, type DeviceContext } from '../../system/devices.ts';
+import { probe, settle, waitForDevice, type DeviceContext } from '../../system/devices.ts';
 import { isTrue, notEmpty, type FilesystemSpec } from './spec.ts';
 import { step } from './step.ts';
 
@@ -67,5 +67,7 @@ export async function createFilesystem(ctx: DeviceContext, fs: FilesystemSpec, p
     await ctx.exec(ctx.tools.wipefs, ['-a', node], { path });
     const command = mkfsCommand(ctx.tools, fs, node);
     if (command !== undefined) await ctx.exec(command[0], command[1], { path });
+    // Where udev runs, the new label and UUID links appear only after it processed the change.
+    await settle(ctx);
   });
 }

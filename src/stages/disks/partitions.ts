@@ -7,11 +7,10 @@ import { parseSgdiskInfo, sgdiskArgs, type SgdiskOp } from '../../system/sgdisk.
 import {
   activeBlockDevices,
   isBlockDevice,
-  kernelMatches,
   kernelName,
   logicalSectorSize,
   partitionsOf,
-  syncPartitions,
+  syncPartitionsUntilMatch,
   type DeviceContext,
 } from '../../system/devices.ts';
 import { readPartitionTable } from './partition-table.ts';
@@ -31,7 +30,7 @@ export async function partitionDisk(ctx: DeviceContext, disk: DiskSpec, node: st
       // A corrupted table makes the first --zap-all exit 2 after fixing what it can.
       const first = await ctx.exec(ctx.tools.sgdisk, args, { reject: false, path: diskPath });
       if (first.exitCode !== 0) await ctx.exec(ctx.tools.sgdisk, args, { path: diskPath });
-      await syncPartitions(ctx, node, []);
+      if (!(await syncPartitionsUntilMatch(ctx, node, []))) ctx.log.warning(`the kernel still lists partitions of "${disk.device}" after wiping its table`);
     });
   }
 
@@ -56,8 +55,7 @@ export async function partitionDisk(ctx: DeviceContext, disk: DiskSpec, node: st
     const after = await readPartitionTable(node, table.sectorSize);
     const scale = after.sectorSize / 512;
     const expected = after.partitions.map((p) => ({ number: p.number, start: p.startSector * scale, size: p.sizeSectors * scale }));
-    await syncPartitions(ctx, node, expected);
-    if (!kernelMatches(node, expected)) {
+    if (!(await syncPartitionsUntilMatch(ctx, node, expected))) {
       const n = plan.created[0]?.number ?? plan.deleted[0] ?? 0;
       throw entry('error', 'PARTITION_KERNEL_MISMATCH', pathOf(resolved, n, diskPath), n, disk.device);
     }

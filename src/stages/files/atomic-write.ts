@@ -135,6 +135,7 @@ export async function writeAtomic(spec: WriteSpec): Promise<string> {
   const hash = createHash('sha256');
   // O_EXCL: a symlink planted at the temp name is never followed.
   const fd = openSync(temp, 'wx', 0o600);
+  let written = false;
   try {
     for await (const piece of spec.pieces()) {
       if (Buffer.isBuffer(piece)) {
@@ -155,8 +156,11 @@ export async function writeAtomic(spec: WriteSpec): Promise<string> {
       if (isRoot) fchownSync(fd, 0, 0);
       fchmodSync(fd, spec.mode);
     }
+    written = true;
   } finally {
     closeSync(fd);
+    // A failed fetch or write leaves nothing behind; only a kill can, and a rerun clears that.
+    if (!written) unlinkSync(temp);
   }
   const digest = hash.digest('hex');
   await spec.beforeRename?.(digest);

@@ -28,6 +28,15 @@ async function cleanUpAfterKill(r: FilesRun, config: Config): Promise<void> {
   for (const dir of dirs) await sweepTemps(await resolveInRoot(r.root, dir, { followLast: true }));
 }
 
+/**
+ * True when a files stage was killed in `root` and must be run again to finish: the engine
+ * should not skip the stage as already provisioned while this holds.
+ */
+export async function filesStageInterrupted(root: string): Promise<boolean> {
+  const journal = await openJournal(await resolveInRoot(resolve(root), JOURNAL_PATH));
+  return journal.resumed;
+}
+
 export const filesStage: Stage = async (config, ctx) => {
   const root = resolve(ctx.root);
   forgetKnownDirs();

@@ -2,7 +2,7 @@
 // so), with the home directory taken from the target root's passwd. Directories the stage makes
 // there are 0700 and the file 0600, all owned by the user and their primary group, as upstream.
 
-import { chmod, chown } from 'node:fs/promises';
+import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProvisionError } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
@@ -10,7 +10,6 @@ import { resolveInRoot } from '../../system/path.ts';
 import { lstatOrNull, writeAtomic } from './atomic-write.ts';
 import type { FilesRun } from './files-run.ts';
 import { findUser } from './user-db.ts';
-import { mkdir } from 'node:fs/promises';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -33,9 +32,9 @@ async function mkdirOwned(root: string, home: string, sub: readonly string[], ui
       }
       continue;
     }
-    await mkdir(dir, { recursive: true });
-    await chmod(dir, 0o700);
-    if (isRoot) await chown(dir, uid, gid);
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o700);
+    if (isRoot) chownSync(dir, uid, gid);
   }
   return current;
 }

@@ -1,0 +1,202 @@
+// End to end: the single executable is reproducible and ignores NODE_OPTIONS; the test initramfs
+// boots under QEMU and provisions a blank disk from fw_cfg and from a Matchbox-style HTTP server,
+// stops untouched on an invalid config, and leaves a provisioned disk alone on the next boot.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { canRun, isRoot } from '../helpers/env.ts';
+import { boot, debugfs, missingForBoot, partitions, probe, repo, run, seaRuntime, sha256, statExt4 } from './harness.ts';
+
+const missing = missingForBoot();
+const available = canRun(`the QEMU boot suite: ${missing ?? ''}`, missing === undefined);
+const fixtures = join(repo, 'test', 'boot', 'fixtures');
+const exe = join(repo, 'dist', 'kindling');
+const LINUX_FS = '0fc63daf-8483-4772-8e79-3d69d8477de4';
+const SWAP = '0657fd6d-a4ab-43c4-84e5-0933c84b4f4f';
+const BOOT_MS = 900_000;
+// Consoles stay after the run (next to the kernel cache) so a failure can be read afterwards.
+const logs = join(repo, '.cache', 'boot-logs');
+
+if (!available) {
+  describe.skip(`QEMU boot suite skipped: ${missing}`, () => {
+    test('boots', () => undefined);
+  });
+}
+
+describe.runIf(available)('single executable and QEMU boot', () => {
+  let work: string;
+  let provisioned: string;
+  const seaEnv = { ...process.env, KINDLING_SEA_NODE: seaRuntime() };
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'kindling-boot-'));
+    mkdirSync(logs, { recursive: true });
+    execFileSync(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env: seaEnv, stdio: 'ignore' });
+    execFileSync(join(repo, 'initrd', 'build.sh'), [], { cwd: repo, stdio: 'ignore' });
+  }, BOOT_MS);
+
+  afterAll(() => {
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('two builds of the single executable from one bundle are byte-for-byte identical', () => {
+    // A pinned copy of the bundle: the tree may change under a running suite, the SEA step may not.
+    const bundle = join(work, 'bundle.cjs');
+    copyFileSync(join(repo, 'dist', 'kindling.cjs'), bundle);
+    const outputs = ['a', 'b'].map((name) => join(work, name, 'kindling'));
+    for (const out of outputs) {
+      execFileSync(process.execPath, ['scripts/build-sea.mjs'], {
+        cwd: repo,
+        env: { ...seaEnv, KINDLING_SEA_OUT: out, KINDLING_SEA_BUNDLE: bundle },
+        stdio: 'ignore',
+      });
+    }
+    const [a, b] = outputs.map((out) => sha256(out));
+    expect(a).toBe(b);
+    // The blob is really there: the executable runs Kindling, not a bare node.
+    expect(execFileSync(outputs[0] as string, ['version'], { encoding: 'utf8', env: {} })).toMatch(/^Kindling /);
+  }, BOOT_MS);
+
+  test('the executable dispatches on its name and ignores NODE_OPTIONS', () => {
+    const inject = join(work, 'inject.cjs');
+    writeFileSync(inject, 'process.stdout.write("INJECTED\\n");\n');
+    const link = join(work, 'ignition');
+    execFileSync('ln', ['-sf', exe, link]);
+    const env = { PATH: '/usr/bin:/bin', NODE_OPTIONS: `--require ${inject}` };
+    expect(execFileSync(exe, ['version'], { env, encoding: 'utf8' })).toMatch(/^Kindling \d/);
+    expect(execFileSync(link, ['-version'], { env, encoding: 'utf8' })).toContain('Ignition compatible');
+    // The same option does reach a plain node, so the check above is not vacuous.
+    expect(execFileSync(process.execPath, ['-e', '0'], { env, encoding: 'utf8' })).toContain('INJECTED');
+  });
+
+  test('fw_cfg config: partitions, filesystems, files, user, unit preset and result file', async () => {
+    provisioned = join(work, 'provisioned.img');
+    writeFileSync(provisioned, '');
+    execFileSync('truncate', ['-s', '640M', provisioned]);
+    const result = await boot({
+      disk: provisioned,
+      config: join(fixtures, 'provision.ign'),
+      overlay: join(fixtures, 'os-root'),
+      log: join(logs, 'fwcfg.log'),
+    });
+    expect(result.console).toContain('Ignition finished: provisioning complete');
+    expect(result.status).toBe(0);
+
+    const parts = partitions(provisioned);
+    expect(parts.map((p) => [p.number, p.name, p.sizeMiB])).toEqual([
+      [1, 'root', 200],
+      [2, 'var', 320],
+      [3, 'swap', 32],
+    ]);
+    expect(parts.map((p) => p.typeGuid)).toEqual([LINUX_FS, LINUX_FS, SWAP]);
+    const [root, vari, swap] = parts.map((p) => p.start) as [number, number, number];
+    expect(probe(provisioned, root)).toMatchObject({ TYPE: 'ext4', LABEL: 'root' });
+    expect(probe(provisioned, vari)).toMatchObject({ TYPE: 'xfs', LABEL: 'var' });
+    expect(probe(provisioned, swap)).toMatchObject({ TYPE: 'swap', LABEL: 'swap' });
+
+    expect(debugfs(provisioned, root, 'cat /etc/hostname')).toBe('kindling-boot-test\n');
+    expect(statExt4(provisioned, root, '/etc/kindling/secret.conf')).toMatchObject({ type: 'regular', mode: 0o600, uid: 0 });
+    expect(debugfs(provisioned, root, 'stat /etc/localtime')).toContain('Fast link dest: "/usr/share/zoneinfo/UTC"');
+    const passwd = debugfs(provisioned, root, 'cat /etc/passwd');
+    const core = passwd.split('\n').find((l) => l.startsWith('core:'))?.split(':') ?? [];
+    expect(core.slice(5)).toEqual(['/home/core', expect.any(String)]);
+    const [uid, gid] = [Number(core[2]), Number(core[3])];
+    const keys = '/home/core/.ssh/authorized_keys.d/ignition';
+    expect(debugfs(provisioned, root, `cat ${keys}`)).toMatch(/^ssh-ed25519 \S+ core@test\n$/);
+    expect(statExt4(provisioned, root, keys)).toMatchObject({ mode: 0o600, uid, gid });
+    expect(statExt4(provisioned, root, '/home/core/.ssh')).toMatchObject({ type: 'directory', mode: 0o700, uid });
+    expect(debugfs(provisioned, root, 'cat /etc/systemd/system/hello.service')).toContain('ExecStart=/bin/echo hello');
+    expect(debugfs(provisioned, root, 'cat /etc/systemd/system-preset/20-ignition.preset')).toBe('enable hello.service\n');
+    const report = JSON.parse(debugfs(provisioned, root, 'cat /etc/.ignition-result.json')) as Record<string, unknown>;
+    expect(report).toMatchObject({ userConfigProvided: true, provisioningBootID: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(statExt4(provisioned, root, '/etc/.ignition-result.json').mode).toBe(0o600);
+    // /var is a mount point on the root filesystem; its files went to the xfs partition.
+    expect(debugfs(provisioned, root, 'ls /var')).not.toContain('lib');
+
+    if (!canRun('root and loop devices to mount the xfs /var', isRoot)) return;
+    const mnt = join(work, 'mnt');
+    mkdirSync(mnt, { recursive: true });
+    execFileSync('mount', ['-t', 'xfs', '-o', `ro,loop,offset=${vari * 512},sizelimit=${320 * 1048576}`, provisioned, mnt]);
+    try {
+      const file = join(mnt, 'lib', 'kindling', 'on-var.txt');
+      expect(readFileSync(file, 'utf8')).toBe('written to the xfs var\n');
+      expect(statSync(file)).toMatchObject({ mode: 0o100640, uid, gid: 0 });
+      // Only a user was given: the group stays root's, as upstream resolves it.
+      expect(statSync(join(mnt, 'lib', 'kindling'))).toMatchObject({ mode: 0o40700, uid, gid: 0 });
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
+  }, BOOT_MS);
+
+  test('a second boot of the provisioned disk runs no stage and changes nothing', async () => {
+    expect(provisioned).toBeDefined();
+    const before = sha256(provisioned);
+    const result = await boot({ disk: provisioned, firstBoot: false, log: join(logs, 'second.log') });
+    expect(result.status).toBe(0);
+    expect(result.console).toContain('not a first boot: Ignition stages skipped');
+    expect(result.console).toContain('root LABEL=root (/dev/vda1) mounted at /sysroot');
+    expect(result.console).not.toMatch(/ignition stage|passed/);
+    expect(sha256(provisioned)).toBe(before);
+  }, BOOT_MS);
+
+  test('ignition.config.url: the config served for this MAC, Matchbox style, plus a remote file', async () => {
+    const mac = '52:54:00:4b:1d:07';
+    const config = readFileSync(join(fixtures, 'by-mac.ign'), 'utf8');
+    const requests: string[] = [];
+    let port = 0;
+    const server: Server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      const url = new URL(req.url ?? '/', 'http://host');
+      if (url.pathname === '/ignition' && url.searchParams.get('mac') === mac.replaceAll(':', '-')) {
+        res.writeHead(200, { 'content-type': 'application/vnd.coreos.ignition+json' }).end(config.replaceAll('__PORT__', String(port)));
+      } else if (url.pathname === '/assets/motd') {
+        res.writeHead(200).end('served by the host\n');
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    const disk = join(work, 'by-mac.img');
+    writeFileSync(disk, '');
+    execFileSync('truncate', ['-s', '256M', disk]);
+    try {
+      const result = await boot({
+        disk,
+        url: `http://10.0.2.2:${port}/ignition?mac=${mac.replaceAll(':', '-')}`,
+        mac,
+        overlay: join(fixtures, 'os-root'),
+        log: join(logs, 'by-mac.log'),
+      });
+      expect(result.console).toContain('Ignition finished: provisioning complete');
+      expect(result.status).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(requests).toContain(`/ignition?mac=${mac.replaceAll(':', '-')}`);
+    expect(requests).toContain('/assets/motd');
+    const [root] = partitions(disk);
+    expect(root).toMatchObject({ name: 'root' });
+    expect(debugfs(disk, root?.start ?? 0, 'cat /etc/motd')).toBe('served by the host\n');
+    expect(debugfs(disk, root?.start ?? 0, 'cat /etc/matchbox-group')).toBe('group for 52:54:00:4b:1d:07\n');
+  }, BOOT_MS);
+
+  test('an invalid config stops the boot with the error on the console and leaves the disk untouched', async () => {
+    const disk = join(work, 'invalid.img');
+    writeFileSync(disk, '');
+    execFileSync('truncate', ['-s', '64M', disk]);
+    run('sgdisk', ['-n1:0:+16M', '-c1:precious', disk]);
+    const before = sha256(disk);
+    const result = await boot({ disk, config: join(fixtures, 'invalid.ign'), log: join(logs, 'invalid.log') });
+    expect(result.status).not.toBe(0);
+    expect(result.status).toBeLessThan(124);
+    expect(result.console).toContain('path not absolute');
+    expect(result.console).toContain('EMERGENCY: ignition-fetch-offline failed');
+    expect(result.console).not.toContain('ignition stage disks');
+    expect(sha256(disk)).toBe(before);
+  }, BOOT_MS);
+});

@@ -1,0 +1,85 @@
+// Temp-file writes: the temp name is fixed per target (so a rerun reuses it), a stale temp file or
+// planted symlink at that name is replaced rather than followed, and sweeping removes leftovers.
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { mkdirParents, sweepTemps, tempPathFor, TEMP_PREFIX, writeAtomic } from '../../../src/stages/files/atomic-write.ts';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function dir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kindling-atomic-'));
+  dirs.push(d);
+  return d;
+}
+
+const pieces = (...parts: string[]) => async function* () {
+  for (const part of parts) yield Buffer.from(part);
+};
+
+describe('writeAtomic', () => {
+  test('temp names are per target, in its directory, and short', () => {
+    const long = `/r/etc/${'x'.repeat(255)}`;
+    expect(tempPathFor('/r/etc/a')).toBe(tempPathFor('/r/etc/a'));
+    expect(tempPathFor('/r/etc/a')).not.toBe(tempPathFor('/r/etc/b'));
+    expect(tempPathFor(long).startsWith(`/r/etc/${TEMP_PREFIX}`)).toBe(true);
+    expect(tempPathFor(long).length).toBeLessThan(60);
+  });
+
+  test('writes pieces in order, returns their digest, and leaves no temp file', async () => {
+    const d = dir();
+    const seen: string[] = [];
+    const digest = await writeAtomic({ target: join(d, 'f'), mode: 0o640, pieces: pieces('a', 'b'), beforeRename: async (h) => void seen.push(h) });
+    expect(readFileSync(join(d, 'f'), 'utf8')).toBe('ab');
+    expect(lstatSync(join(d, 'f')).mode & 0o777).toBe(0o640);
+    expect(seen).toEqual([digest]);
+    expect(digest).toBe(createHash('sha256').update('ab').digest('hex'));
+    expect(readdirSync(d)).toEqual(['f']);
+  });
+
+  test('a stale temp file or a symlink planted at the temp name is replaced, not followed', async () => {
+    const d = dir();
+    const victim = join(d, 'victim');
+    writeFileSync(victim, 'keep');
+    symlinkSync(victim, tempPathFor(join(d, 'f')));
+    await writeAtomic({ target: join(d, 'f'), mode: 0o644, pieces: pieces('new') });
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    expect(readFileSync(join(d, 'f'), 'utf8')).toBe('new');
+  });
+
+  test('sweepTemps removes only temp names', async () => {
+    const d = dir();
+    writeFileSync(join(d, `${TEMP_PREFIX}abc`), '');
+    writeFileSync(join(d, 'keep'), '');
+    await sweepTemps(d);
+    expect(readdirSync(d)).toEqual(['keep']);
+  });
+});
+
+describe('mkdirParents', () => {
+  test('refuses to go through a symlink or leave the root', async () => {
+    const root = dir();
+    const outside = dir();
+    symlinkSync(outside, join(root, 'link'));
+    await expect(mkdirParents(root, join(root, 'link/x'))).rejects.toThrow(/not a directory/);
+    await expect(mkdirParents(root, join(outside, 'y'))).rejects.toMatchObject({ code: 'PATH_ESCAPES_ROOT' });
+    expect(readdirSync(outside)).toEqual([]);
+  });
+});
+
+describe('writeAtomic failures', () => {
+  test('a failing piece removes the temp file and leaves the target alone', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'f'), 'old');
+    const failing = async function* () {
+      yield Buffer.from('partial');
+      throw new Error('fetch failed');
+    };
+    await expect(writeAtomic({ target: join(d, 'f'), mode: 0o644, pieces: failing })).rejects.toThrow('fetch failed');
+    expect(readdirSync(d)).toEqual(['f']);
+    expect(readFileSync(join(d, 'f'), 'utf8')).toBe('old');
+  });
+});
