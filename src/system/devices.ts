@@ -36,9 +36,8 @@ export function tagForPath(path: string): { tag: string; value: string } | undef
   if (m === null) return undefined;
   const tag = BY_TAG[m[1] ?? ''];
   if (tag === undefined) return undefined;
-  const value = decodeUdevName(m[2] ?? '');
-  // udev lowercases nothing, but UUID links are lowercase while blkid reports vfat serials upper.
-  return { tag, value: tag === 'UUID' || tag === 'PARTUUID' ? value.toLowerCase() : value };
+  // udev names the links with the values exactly as blkid reports them (vfat serials upper case).
+  return { tag, value: decodeUdevName(m[2] ?? '') };
 }
 
 function udevRunning(): boolean {

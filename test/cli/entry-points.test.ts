@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-const BUNDLE = resolve(import.meta.dirname, '../../dist/kindling.cjs');
+// The npm bins' build (split ES modules); the single-file build is exercised by test/differential.
+const BUNDLE = resolve(import.meta.dirname, '../../dist/esm/kindling.js');
 let bin = '';
 
 beforeAll(async () => {

@@ -71,6 +71,7 @@ export const CASES: DiffCase[] = [
   { name: 'user no user group', config: v('3.3.0', users({ name: 'pg', noUserGroup: true, primaryGroup: 'users', noLogInit: true })) },
   { name: 'user password hash', config: v('3.3.0', users({ name: 'pw', passwordHash: '$6$saltsalt$G0ZrGlmC6fRdmWPGXSx5hS8xMIjz4GPqEv0v3ap4JFvN3zJMhCvBkl.gTiK4MiqC5YO3o0p9kCEQ7/.Uj3hDv/' })) },
   { name: 'user ssh keys', config: v('3.3.0', users({ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3Nza key1', 'ssh-rsa AAAAB3Nza key2'] })) },
+  { name: 'keys for a user without a home fail', fails: true, config: v('3.3.0', users({ name: 'nh', noCreateHome: true, homeDir: '/srv/nohome/x', sshAuthorizedKeys: ['k'] })) },
   { name: 'existing user gets keys', config: v('3.2.0', users({ name: 'olduser', sshAuthorizedKeys: ['ssh-ed25519 AAAA old'] })) },
   { name: 'modify existing user', config: v('3.3.0', users({ name: 'olduser', shell: '/bin/bash', gecos: 'Renamed' })) },
   { name: 'delete user', config: v('3.2.0', users({ name: 'olduser', shouldExist: false })) },

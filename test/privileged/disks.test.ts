@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ProvisionError } from '../../src/report.ts';
 import type { Config } from '../../src/stages/context.ts';
 import { runDisks } from '../../src/stages/disks/index.ts';
+import { waitForDevice } from '../../src/system/devices.ts';
 import { canRun } from '../helpers/env.ts';
 import { testContext } from '../stages/disks/context.ts';
 import {
@@ -90,6 +91,37 @@ describe.runIf(canRun('root with loop devices and disk tools', loopAvailable))('
     expect(blkid(`${loop}p3`)).toMatchObject({ TYPE: 'btrfs', LABEL: `data-${tag}`, UUID: 'c5d0a3f6-2b4e-4f1a-8e7d-9a8b7c6d5e4f' });
     expect(blkid(`${loop}p4`)).toMatchObject({ TYPE: 'swap', LABEL: `swap-${tag}`, UUID: 'aa4d2b1e-2f3c-4d5e-8f90-a1b2c3d4e5f6' });
     expect(blkid(`${loop}p5`)).toMatchObject({ TYPE: 'xfs', LABEL: `v${tag}`, UUID: '0b3b5e43-6c1d-4f43-9f0a-0a1c2d3e4f50' });
+  });
+
+  test('by-label, by-uuid and by-partuuid names resolve by probing when udev made no links', async () => {
+    const tag = uniqueTag();
+    const serial = Array.from({ length: 8 }, () => '0123456789ABCDEF'[Math.floor(Math.random() * 16)]).join('');
+    const vfatUuid = `${serial.slice(0, 4)}-${serial.slice(4)}`;
+    const loop = attach(scratch, makeImage(scratch, 'disk.img', 64));
+    await runDisks(
+      config({
+        disks: [{ device: loop, partitions: [{ number: 1, sizeMiB: 16 }, { number: 2, sizeMiB: 16, guid: GUID }] }],
+        filesystems: [
+          { device: `${loop}p1`, format: 'ext4', label: `l-${tag}` },
+          { device: `${loop}p2`, format: 'vfat', uuid: vfatUuid },
+        ],
+      }),
+      testContext(),
+    );
+    expect(existsSync(`/dev/disk/by-label/l-${tag}`)).toBe(false);
+    const ctx = testContext();
+    await runDisks(
+      config({
+        filesystems: [
+          { device: `/dev/disk/by-label/l-${tag}`, format: 'ext4', label: `l-${tag}` },
+          { device: `/dev/disk/by-uuid/${vfatUuid}`, format: 'vfat', uuid: vfatUuid },
+        ],
+      }),
+      ctx,
+    );
+    expect(ctx.lines.filter((l) => l.includes('is already correctly formatted'))).toHaveLength(2);
+    // Partition 1 got a random unique GUID from sgdisk, so the name is unambiguous.
+    expect(await waitForDevice(testContext(), `/dev/disk/by-partuuid/${blkid(`${loop}p1`).PART_ENTRY_UUID}`, [], 1000)).toBe(`${loop}p1`);
   });
 
   test('resize grows an existing partition in the table and in the kernel, and the filesystem on it is reused', async () => {

@@ -10,8 +10,8 @@ describe('tagForPath', () => {
   test.each([
     { path: '/dev/disk/by-partlabel/root', tag: { tag: 'PARTLABEL', value: 'root' } },
     { path: '/dev/disk/by-label/my\\x20data', tag: { tag: 'LABEL', value: 'my data' } },
-    { path: '/dev/disk/by-uuid/1A2B-3C4D', tag: { tag: 'UUID', value: '1a2b-3c4d' } },
-    { path: '/dev/disk/by-partuuid/ABC', tag: { tag: 'PARTUUID', value: 'abc' } },
+    { path: '/dev/disk/by-uuid/1A2B-3C4D', tag: { tag: 'UUID', value: '1A2B-3C4D' } },
+    { path: '/dev/disk/by-partuuid/5a4d6b1e', tag: { tag: 'PARTUUID', value: '5a4d6b1e' } },
     { path: '/dev/disk/by-id/virtio-x', tag: undefined },
     { path: '/dev/vda1', tag: undefined },
   ])('$path', ({ path, tag }) => {

@@ -13,10 +13,19 @@ import { findUser } from './user-db.ts';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** Creates `dir` and its missing parents below `home` (inclusive), 0700 and owned by the user. */
+/**
+ * Creates the directories below an existing home, 0700 and owned by the user. Upstream creates
+ * them as the user, so a missing home (whose parent the user cannot write) fails there too.
+ */
 async function mkdirOwned(root: string, home: string, sub: readonly string[], uid: number, gid: number): Promise<string> {
   let current = await resolveInRoot(root, home, { followLast: true });
-  const chain = [current];
+  if (lstatOrNull(current)?.isDirectory() !== true) {
+    throw new ProvisionError({
+      code: 'FILES_STEP_FAILED',
+      message: messageFor('FILES_STEP_FAILED', 'failed to set SSH key', `home directory ${home} does not exist`),
+    });
+  }
+  const chain: string[] = [];
   for (const part of sub) {
     current = join(current, part);
     chain.push(current);
@@ -32,7 +41,7 @@ async function mkdirOwned(root: string, home: string, sub: readonly string[], ui
       }
       continue;
     }
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir);
     chmodSync(dir, 0o700);
     if (isRoot) chownSync(dir, uid, gid);
   }

@@ -1,0 +1,42 @@
+// The library entry point: what transpile() hands back besides the serialised output.
+import { describe, expect, test } from 'vitest';
+import { transpile } from '../../transpiler/index.ts';
+
+const openshift = 'variant: openshift\nversion: 4.19.0\nmetadata:\n  name: x\n  labels:\n    machineconfiguration.openshift.io/role: worker\nopenshift:\n  fips: true\n';
+
+describe('transpile()', () => {
+  test('returns the Ignition config as an object and the flavor it was built for', () => {
+    const result = transpile('variant: flatcar\nversion: 1.1.0\npasswd:\n  users:\n    - name: core\n');
+    expect(result.config).toEqual({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core' }] } });
+    expect(result.flavor).toMatchObject({ variant: 'flatcar', version: '1.1.0', spec: '3.4.0' });
+    expect(result.machineConfig).toBeUndefined();
+  });
+
+  test('openshift yields a MachineConfig around the config, or only the config in raw mode', () => {
+    const wrapped = transpile(openshift);
+    expect(wrapped.machineConfig).toEqual({
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { labels: { 'machineconfiguration.openshift.io/role': 'worker' }, name: 'x' },
+      spec: { config: { ignition: { version: '3.5.0' } }, fips: true },
+    });
+    const raw = transpile(openshift, { raw: true });
+    expect(raw.machineConfig).toBeUndefined();
+    expect(raw.output).toBe('{"ignition":{"version":"3.5.0"}}');
+    expect(raw.report.map((e) => [e.code, e.path, e.pos])).toEqual([['RAW_MODE_IGNORED', ['openshift', 'fips'], { line: 8, col: 9 }]]);
+  });
+
+  test('a failed translation has an error, a positioned report and no config', () => {
+    const result = transpile('variant: fcos\nversion: 1.6.0\nstorage:\n  files:\n    - path: rel\n');
+    expect(result.config).toBeUndefined();
+    expect(result.output).toBeUndefined();
+    expect(result.error?.code).toBe('BUTANE_OUTPUT_INVALID');
+    expect(result.report.map((e) => [e.code, e.path, e.pos])).toEqual([['PATH_NOT_ABSOLUTE', ['storage', 'files', 0, 'path'], { line: 5, col: 13 }]]);
+  });
+
+  test('generated parts map back to the sugar that produced them', () => {
+    const result = transpile('variant: fcos\nversion: 1.6.0\nboot_device:\n  layout: x86_64\n  mirror:\n    devices: [/dev/vda, /dev/vdb]\nstorage:\n  filesystems:\n    - device: /dev/md/md-boot\n      format: vfat\n      label: this-label-is-too-long\n');
+    expect(result.error?.code).toBe('BUTANE_OUTPUT_INVALID');
+    expect(result.report.map((e) => [e.code, e.path])).toEqual([['FILESYSTEM_LABEL_TOO_LONG', ['storage', 'filesystems', 0, 'label']]]);
+  });
+});
