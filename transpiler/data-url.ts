@@ -2,9 +2,19 @@
 // then base64 if strictly shorter, then gzip+base64 if shorter even after paying for "gzip".
 
 import { gzipSync, constants } from 'node:zlib';
-import { encodeDataUrl, shortestDataUrl } from '../src/config/data-url.ts';
+import { encodeDataUrl, plainDataUrlLengths } from '../src/config/data-url.ts';
 
 const GO_GZIP_OVERHEAD = 3;
+/** A gzip member is at least its 10-byte header, 8-byte trailer and a 2-byte final deflate block. */
+const MIN_GZIP_BYTES = 20;
+
+/** The length of the base64 data URL of what Go's gzip writer emits for `zlibLength` bytes of zlib's. */
+function goGzipUrlLength(zlibLength: number): number {
+  return 'data:;base64,'.length + 4 * Math.ceil((zlibLength + GO_GZIP_OVERHEAD) / 3);
+}
+
+/** Content whose plain URL is no longer than this can never lose to gzip, so it is not tried. */
+const MIN_GZIP_URL_LENGTH = goGzipUrlLength(MIN_GZIP_BYTES);
 
 /**
  * The smallest deflate window that still lets every match reach back to the start of the input,
@@ -31,16 +41,17 @@ export function encodeContent(
   options: { userCompression: string | undefined; allowGzip: boolean; legacy: boolean },
 ): EncodedResource {
   if (options.legacy) return { source: encodeDataUrl(bytes, { base64: false }) };
-  const best = shortestDataUrl(bytes);
+  // The contest is decided on lengths; only the winning URL is ever built.
+  const lengths = plainDataUrlLengths(bytes);
+  const base64 = lengths.base64 < lengths.escaped;
+  const bestLength = base64 ? lengths.base64 : lengths.escaped;
   const userSet = options.userCompression !== undefined && options.userCompression !== '';
-  if (userSet) return { source: best, compression: options.userCompression };
-  if (options.allowGzip && bytes.length > 0) {
+  if (userSet) return { source: encodeDataUrl(bytes, { base64 }), compression: options.userCompression };
+  if (options.allowGzip && bytes.length > 0 && bestLength > MIN_GZIP_URL_LENGTH + 'gzip'.length) {
     const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION, windowBits: windowBitsFor(bytes.length) });
-    const gzUrl = `data:;base64,${gz.toString('base64')}`;
     // Go's gzip writer ends with an extra empty stored block, so its output runs about three
     // bytes longer than zlib's; judging by Go's length keeps upstream's choice near the boundary.
-    const goLength = 'data:;base64,'.length + 4 * Math.ceil((gz.length + GO_GZIP_OVERHEAD) / 3);
-    if (goLength + 'gzip'.length < best.length) return { source: gzUrl, compression: 'gzip' };
+    if (goGzipUrlLength(gz.length) + 'gzip'.length < bestLength) return { source: `data:;base64,${gz.toString('base64')}`, compression: 'gzip' };
   }
-  return { source: best, compression: '' };
+  return { source: encodeDataUrl(bytes, { base64 }), compression: '' };
 }

@@ -13,7 +13,8 @@ const COMMAND = 'node scripts/run-ts.mjs bench/validate/run.ts';
 const HEADING = '## Config parsing and validation';
 const repetitions = Number(process.argv[2] ?? 15);
 const root = process.cwd();
-const bundle = resolve(root, 'dist/kindling.cjs');
+// The npm bin (split ES modules), as users run it.
+const bundle = resolve(root, 'dist/esm/kindling.js');
 
 interface Measured {
   name: string;

@@ -74,7 +74,7 @@ export function parseConfig(text: string): ParseResult {
   const report = [...validateSemantics(decoded.value, version), ...decoded.unused];
   correlateJson(report, bytes);
   if (isFatal(report)) return { version, report };
-  return { version, report, config: translateUp(decoded.value, version) as Config };
+  return { version, report, config: translateUp(decoded.value, version, { inPlace: true }) as Config };
 }
 
 /** Go reports the first mismatch its decoder meets, which is the first in the text. */

@@ -76,16 +76,18 @@ export interface TranslateUpOptions {
    * configs. Off by default: Kindling keeps the advertisement (docs/compatibility.md).
    */
   dropTangAdvertisement?: boolean;
+  /** Change `config` itself instead of a copy: for callers that own a freshly decoded value. */
+  inPlace?: boolean;
 }
 
 /**
  * Brings a config parsed at spec `from` to the newest spec. Keys that `from` does not have are
  * dropped. The steps that change more than the version: nullable CA sources (3.0 -> 3.1),
  * nullable link target and raid level (3.2 -> 3.3), and setuid/setgid/sticky bits masked off file
- * and directory modes (3.5 -> 3.6). The input is not modified.
+ * and directory modes (3.5 -> 3.6). The input is not modified unless `inPlace` is set.
  */
 export function translateUp(config: object, from: SpecVersion, opts: TranslateUpOptions = {}): object {
-  const result = structuredClone(config) as JsonObject;
+  const result = (opts.inPlace === true ? config : structuredClone(config)) as JsonObject;
   const missing = ADDED_IN.filter((rule) => !atLeast(from, rule.since));
   walkObjects(result, 'Config', [], (object, kind, path) => {
     // Upstream decodes into the `from` version's types first: keys that version does not have
