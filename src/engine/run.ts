@@ -23,6 +23,7 @@ import { parseOrThrow } from './parse.ts';
 import { needsNetwork, prefetch, resourcesNeedNetwork } from './prefetch.ts';
 import { renderConfig } from './render.ts';
 import { CONFIG_STAGES } from './stages.ts';
+import { filesStageInterrupted } from '../stages/files/index.ts';
 import { emptyState, loadState, saveState, userConfigProvided, type RunState } from './state.ts';
 
 const FETCH_CONCURRENCY = 16;
@@ -140,7 +141,8 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
   const stage = CONFIG_STAGES[options.stage];
   if (stage === undefined) throw entry('error', 'STAGE_UNKNOWN', undefined, options.stage);
   const resultFile = join(resolve(options.root), RESULT_FILE);
-  if (options.stage === 'files' && !options.force && existsSync(resultFile)) {
+  // A files stage killed after writing the result file but before finishing still resumes.
+  if (options.stage === 'files' && !options.force && existsSync(resultFile) && !(await filesStageInterrupted(options.root))) {
     log.notice(entry('warning', 'ALREADY_PROVISIONED', undefined, RESULT_FILE).message);
     return;
   }

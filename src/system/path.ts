@@ -1,6 +1,7 @@
 // Resolves a config path inside the target root as if chrooted there: symlinks are followed on every
 // component but the last, absolute link targets are re-rooted, `..` is clamped at the root, and the
 // result never leaves the root, whatever the links say (including /proc-style magic links).
+
 // Lookups are synchronous syscalls: callers resolve thousands of paths in a row, and a thread-pool
 // round trip per component dominated the files stage.
 

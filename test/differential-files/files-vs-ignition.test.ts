@@ -1,7 +1,6 @@
-// Differential test: every case runs through Debian's Ignition 2.14 (fetch, then files) and through
-// Kindling's files stage, each into a fresh copy of one template root, and the resulting trees
-// (paths, types, modes, owners, content hashes, link targets) must be equal apart from the
-// differences docs/compatibility.md lists under "Runner".
+// Differential test: each case runs through Debian's Ignition 2.14 (fetch, then files) and Kindling's
+// files stage, into fresh copies of one template root; the trees (types, modes, owners, content
+// hashes, link targets) must be equal apart from the differences docs/compatibility.md lists.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

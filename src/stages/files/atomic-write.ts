@@ -1,6 +1,7 @@
-// The files stage's only ways of creating nodes: parents made 0755 root:root one component at a
-// time (never through a symlink), and content written to a temp file in the target's directory,
-// then renamed over the target. Temp names derive from the target so a rerun reuses and clears them.
+// The files stage's only ways of creating nodes: parents made 0755 root:root (never through a
+// symlink), and content written to a temp file beside the target, then renamed over it. Temp names
+// derive from the target so a rerun reuses and clears them.
+
 // Syscalls are synchronous on purpose: the stage is sequential, and a thread-pool round trip per
 // syscall made it several times slower than upstream on a loaded machine.
 

@@ -50,6 +50,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
+  // Never recurse into a still-mounted /proc: leave the directory behind instead.
   if (mounted) execFileSync('umount', [join(work, 'proc-root/proc')]);
   rmSync(work, { recursive: true, force: true });
 });
@@ -85,6 +86,8 @@ describe('nothing escapes the root', () => {
     mkdirSync(join(root, 'proc'), { recursive: true });
     execFileSync('mount', ['--bind', '/proc', join(root, 'proc')]);
     mounted = true;
+    // Read-only, so even a stage that did escape could not write into the host's /proc.
+    execFileSync('mount', ['-o', 'remount,bind,ro', join(root, 'proc')]);
     const before = outsideState();
     await filesStage(
       {
