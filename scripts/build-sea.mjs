@@ -51,8 +51,8 @@ const config = {
   executable: 'node',
   output: 'kindling',
   disableExperimentalSEAWarning: true,
-  // V8's code cache differs from build to build (random hash seed) and saved only ~30 ms of ~400 ms
-  // per start (bench/RESULTS.md); pinning the seeds would make it reproducible but weaken hashing.
+  // V8's code cache differs from build to build (it embeds the random hash seed) and made starts no
+  // faster inside the emulated guest (bench/RESULTS.md); pinning the seed would weaken hashing.
   useCodeCache: false,
   useSnapshot: false,
   // NODE_OPTIONS is ignored, so the environment cannot add --require/--import at boot.

@@ -147,6 +147,8 @@ export const messages = {
   FILES_STEP_FAILED: (step: string, detail: string) => `${step}: ${detail}`,
   ALREADY_RAN: () =>
     'Ignition has already run on this system. Unexpected behavior may occur. Ignition is not designed to run more than once per system.',
+  LUKS_NOT_RECORDED: (name: string) => `the disks stage left no record of luks device "${name}" in the state file`,
+  LUKS_KEY_NOT_RECORDED: (name: string) => `the disks stage left no key for luks device "${name}" in the state file`,
 
   // Runner: the disks, mount and umount stages (src/stages/disks/, mount.ts, umount.ts)
   DISKS_STEP_FAILED: (step: string, detail: string) => `${step}: ${detail}`,

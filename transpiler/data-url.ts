@@ -48,7 +48,10 @@ export function encodeContent(
   const userSet = options.userCompression !== undefined && options.userCompression !== '';
   if (userSet) return { source: encodeDataUrl(bytes, { base64 }), compression: options.userCompression };
   if (options.allowGzip && bytes.length > 0 && bestLength > MIN_GZIP_URL_LENGTH + 'gzip'.length) {
-    const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION, windowBits: windowBitsFor(bytes.length) });
+    // An output buffer sized to the input (not zlib's default 16 KiB) makes each of the thousands of
+    // small trials cheaper; zlib's output does not depend on how its output space is handed out.
+    const chunkSize = Math.min(bytes.length + 64, 16 * 1024);
+    const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION, windowBits: windowBitsFor(bytes.length), chunkSize });
     // Go's gzip writer ends with an extra empty stored block, so its output runs about three
     // bytes longer than zlib's; judging by Go's length keeps upstream's choice near the boundary.
     if (goGzipUrlLength(gz.length) + 'gzip'.length < bestLength) return { source: `data:;base64,${gz.toString('base64')}`, compression: 'gzip' };

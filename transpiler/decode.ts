@@ -2,7 +2,7 @@
 // structs: scalars are typed by the field they land in, type errors are collected into one
 // `yaml: unmarshal errors:` message, and keys the flavor does not know become warnings.
 
-import { entry, type ConfigPath, type Report } from '../src/report.ts';
+import { entry, type ConfigPath, type PathSegment, type Report } from '../src/report.ts';
 import { fieldAvailable, type FieldType, type ObjectSpec } from './fields.ts';
 import type { Flavor } from './variants.ts';
 import type { YamlNode } from './yaml.ts';
@@ -59,6 +59,15 @@ function goTypeName(type: FieldType, pkg: string): string {
   return type.stringMap === true ? 'map[string]string' : `${pkg}.${type.name}`;
 }
 
+/** A path kept as links to its parent, so that only the paths a report needs are ever built. */
+type Trail = { up: Trail; segment: PathSegment } | undefined;
+
+function pathOf(trail: Trail): ConfigPath {
+  const path: PathSegment[] = [];
+  for (let at = trail; at !== undefined; at = at.up) path.push(at.segment);
+  return path.reverse();
+}
+
 export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavor: Flavor): DecodeResult {
   const report: Report = [];
   const typeErrors: string[] = [];
@@ -92,7 +101,7 @@ export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavo
     return typeError(node, type);
   };
 
-  const value = (node: YamlNode, type: FieldType, path: ConfigPath): SourceValue | undefined => {
+  const value = (node: YamlNode, type: FieldType, path: Trail): SourceValue | undefined => {
     if (node.kind === 'null') return undefined;
     if (typeof type === 'string' && type !== 'strings') return scalar(node, type);
     if (type === 'strings') {
@@ -101,12 +110,12 @@ export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavo
     }
     if ('list' in type) {
       if (node.kind !== 'seq') return typeError(node, type);
-      return node.items.map((item, i) => (item.kind === 'null' ? {} : (object(item, type.list, [...path, i]) ?? {})));
+      return node.items.map((item, i) => (item.kind === 'null' ? {} : (object(item, type.list, { up: path, segment: i }) ?? {})));
     }
     return object(node, type, path);
   };
 
-  const object = (node: YamlNode, type: ObjectSpec, path: ConfigPath): SourceObject | undefined => {
+  const object = (node: YamlNode, type: ObjectSpec, path: Trail): SourceObject | undefined => {
     if (node.kind !== 'map') return typeError(node, type);
     const out: SourceObject = {};
     for (const e of node.entries) {
@@ -118,15 +127,15 @@ export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavo
       }
       const field = type.fields[e.key];
       if (field === undefined || !fieldAvailable(field, flavor)) {
-        report.push(entry('warning', 'UNUSED_KEY', [...path, e.key], e.key));
+        report.push(entry('warning', 'UNUSED_KEY', pathOf({ up: path, segment: e.key }), e.key));
         continue;
       }
-      const v = value(e.value, field.type, [...path, e.key]);
+      const v = value(e.value, field.type, { up: path, segment: e.key });
       if (v !== undefined) out[e.key] = v;
     }
     return out;
   };
 
-  const decoded = root === undefined ? {} : (object(root, spec, []) ?? {});
+  const decoded = root === undefined ? {} : (object(root, spec, undefined) ?? {});
   return { value: decoded, report, typeErrors };
 }

@@ -303,8 +303,16 @@ export const ROOT: ObjectSpec = obj('Config', {
 
 /** `size_mib` → `sizeMiB`, `wipe_table` → `wipeTable` (butane.md §2). */
 export function camelKey(key: string): string {
-  return key.replace(/_mib(?=_|$)/g, 'MiB').replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+  let camel = camelKeys.get(key);
+  if (camel === undefined) {
+    camel = key.replace(/_mib(?=_|$)/g, 'MiB').replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+    camelKeys.set(key, camel);
+  }
+  return camel;
 }
+
+/** Field names are few and converted once per node, so each is converted only once. */
+const camelKeys = new Map<string, string>();
 
 /** `sizeMiB` → `size_mib`, `typeGuid` → `type_guid`. */
 export function snakeKey(key: string): string {

@@ -48,11 +48,14 @@ function convertObject(
   set: TranslationNode,
 ): Obj {
   const result: Obj = {};
-  for (const [key, field] of Object.entries(spec.fields)) {
+  for (const key in spec.fields) {
     const value = source[key];
-    if (value === undefined || field.sugar === true || !fieldAvailable(field, ctx.flavor)) continue;
-    const converted = convertValue(value, field.type, [...path, key], [...out, camelKey(key)], ctx, set);
-    if (converted !== undefined) result[camelKey(key)] = converted;
+    if (value === undefined) continue;
+    const field = spec.fields[key] as (typeof spec.fields)[string];
+    if (field.sugar === true || !fieldAvailable(field, ctx.flavor)) continue;
+    const camel = camelKey(key);
+    const converted = convertValue(value, field.type, [...path, key], [...out, camel], ctx, set);
+    if (converted !== undefined) result[camel] = converted;
   }
   if (spec.name === 'Resource') resolveResource(source, result, path, out, ctx, set);
   if (spec.name === 'Unit' || spec.name === 'Dropin') resolveContentsLocal(source, result, path, out, ctx, set);

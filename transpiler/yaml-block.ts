@@ -1,6 +1,7 @@
-// A one-pass reader for the block-style YAML that nearly every Butane config is written in, building
-// the positioned tree directly. Anything outside that subset (and every error) makes it give up, so
-// yaml.ts falls back to the full parser and the result is always what that parser would give.
+// A one-pass reader for the block-style YAML nearly every Butane config is written in, building the
+// positioned tree directly (the full parser's document model cost half of a large transpile). Any
+// text outside that subset, and every error, makes it give up: yaml.ts then uses the full parser,
+// so the tree is always the one that parser gives (test/transpiler/yaml-block.test.ts checks it).
 
 import type { Position } from '../src/report.ts';
 import type { ScalarStyle, YamlEntry, YamlNode } from './yaml.ts';
@@ -11,8 +12,9 @@ const OUTSIDE = { outside: true };
 const NULL_WORDS = new Set(['~', 'null', 'Null', 'NULL']);
 /** Characters that may not start a plain scalar or a key here (YAML indicators, some only sometimes). */
 const NOT_PLAIN_START = new Set([...'[]{},#&*!|>\'"%@`<']);
-/** Text the reader refuses wholesale: control characters, carriage returns, byte order marks, tabs. */
-const AWKWARD = /[\x00-\x08\x0b-\x1f\x7f\ufeff]/;
+/** Text the reader refuses wholesale: control characters, carriage returns, byte order marks, and
+ * the characters YAML 1.1 took for line breaks. */
+const AWKWARD = /[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ufeff]/;
 const MAX_DEPTH = 150;
 /** The double-quoted escapes read here; any other makes the reader give up. */
 const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0' };
@@ -151,6 +153,7 @@ function read(text: string): YamlNode {
   /** A flow sequence of scalars that opens and closes on this line. */
   const flowSeq = (open: number, end: number): YamlNode => {
     const items: YamlNode[] = [];
+    for (let i = open; i < end; i++) if (text.charCodeAt(i) === TAB) outside();
     let at = skipSpaces(open + 1, end);
     if (text.charCodeAt(at) === 0x5d) {
       expectLineEnd(at + 1, end);
@@ -167,7 +170,7 @@ function read(text: string): YamlNode {
         items.push(scalar(q.value, 'quoted', at));
         after = skipSpaces(q.after, end);
       } else {
-        if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && text.charCodeAt(at + 1) === SPACE)) outside();
+        if (NOT_PLAIN_START.has(c) || ('-?:'.includes(c) && (at + 1 >= end || ' ,]'.includes(text[at + 1] as string)))) outside();
         let stop = at;
         while (stop < end && !',]'.includes(text[stop] as string)) {
           if ('[{}#:"\''.includes(text[stop] as string)) outside();

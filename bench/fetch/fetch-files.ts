@@ -1,17 +1,18 @@
-// Benchmark: 200 remote files served over loopback with 50 ms added latency per request. Wall time
-// of upstream Ignition 2.14's fetch + files stages against Kindling's fetchAll writing each file to
-// its destination (temp file + rename) in a scratch root, until Kindling's runner exists.
-// Usage: node scripts/run-ts.mjs bench/fetch/fetch-files.ts [--files 200] [--latency 50] [--runs 3] [--large-mib 512]
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { chmod, mkdir, rename } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createFetchContext } from '../../src/resource/context.ts';
-import { closeFetchContext, defaultConcurrency, fetchAll } from '../../src/resource/fetch.ts';
-import type { ResourceRef } from '../../src/resource/types.ts';
+// Benchmark (issue 4): remote files from a loopback server that waits before every response. Wall
+// time of Ignition 2.14's fetch + files stages against Kindling's, both whole runners run as
+// processes through their CLIs on the same config, paired; also the peak RSS of each stage process
+// for one large generated body. Writes bench/RESULTS.md's "## Resources".
+// Usage (root, after `npm run build`): node scripts/run-ts.mjs bench/fetch/fetch-files.ts [--files 200] [--latency 50] [--runs 5] [--large-mib 512]
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTemplateRoot } from '../../test/stages/files/support/template-root.ts';
+import { IGNITION_BIN, installKindling, installSetfilesStub, runKindling, runUpstream, type RunRequest, type RunResult } from '../../test/differential-runner/support/runners.ts';
+import { startServer } from '../../test/differential-runner/support/server.ts';
+import { loadAverage, recordSection } from '../files/results-section.ts';
+
+const HEADING = '## Resources';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -20,144 +21,146 @@ function option(name: string, fallback: number): number {
 
 const count = option('files', 200);
 const latencyMs = option('latency', 50);
-const runs = option('runs', 3);
+const runs = option('runs', 5);
 const largeMiB = option('large-mib', 512);
 
-function body(i: number): string {
-  return `file number ${i}\n${'x'.repeat(1000 + (i % 37))}\n`;
-}
+const body = (i: number): string => `file number ${i}\n${'x'.repeat(1000 + (i % 37))}\n`;
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const fmt = (ms: number): string => ms.toFixed(0);
+const total = (r: RunResult): number => (r.ms.fetch ?? 0) + (r.ms.files ?? 0);
 
-function ignitionBinary(): string | undefined {
-  const candidates = [process.env.IGNITION_BIN, '/usr/lib/dracut/modules.d/30ignition/ignition'];
-  try {
-    candidates.unshift(execFileSync('sh', ['-c', 'command -v ignition'], { encoding: 'utf8' }).trim());
-  } catch {
-    // not on PATH; Debian ships it inside the dracut module
-  }
-  return candidates.find((c) => c !== undefined && c !== '' && existsSync(c));
-}
+if (!existsSync(IGNITION_BIN)) throw new Error(`upstream Ignition not found at ${IGNITION_BIN} (set IGNITION_BIN)`);
+if (process.getuid?.() !== 0) throw new Error('run as root: Ignition 2.14 chowns what it writes');
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-const chunk = Buffer.alloc(1 << 20, 'k');
-
-const server = createServer((req, res) => {
-  if (req.url === '/large') {
-    // Generated on the fly so neither side ever holds the whole body.
-    let left = largeMiB;
-    const pump = (): void => {
-      while (left > 0) {
-        left--;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    return pump();
-  }
-  const m = /^\/f\/(\d+)$/.exec(req.url ?? '');
-  setTimeout(() => (m === null ? res.writeHead(404).end() : res.end(body(Number(m[1])))), latencyMs);
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-const files = Array.from({ length: count }, (_, i) => ({
-  path: `/srv/bench/d${i % 10}/file-${i}`,
-  mode: 420,
-  contents: { source: `${base}/f/${i}` },
-}));
-const config = { ignition: { version: '3.3.0' }, storage: { files } };
 const work = mkdtempSync(join(tmpdir(), 'kindling-bench-fetch-'));
-
-function check(root: string): void {
-  for (const [i, f] of files.entries()) {
-    if (readFileSync(join(root, f.path), 'utf8') !== body(i)) throw new Error(`wrong content at ${f.path}`);
-  }
-}
-
-async function ours(concurrency: number): Promise<number> {
-  const root = mkdtempSync(join(work, 'ours-'));
-  const start = performance.now();
-  const ctx = createFetchContext();
-  const list: ResourceRef[] = files.map((f, i) => ({ resource: f.contents, path: ['storage', 'files', i, 'contents'] }));
-  await Promise.all([...new Set(files.map((f) => dirname(join(root, f.path))))].map((d) => mkdir(d, { recursive: true })));
-  const fetched = await fetchAll(list, ctx, { concurrency, dir: join(root, 'srv') });
-  for (const [i, f] of files.entries()) {
-    const dest = join(root, f.path);
-    await chmod(fetched[i]!.file, f.mode);
-    await rename(fetched[i]!.file, dest);
-  }
-  await closeFetchContext(ctx);
-  const ms = performance.now() - start;
-  check(root);
-  rmSync(root, { recursive: true, force: true });
-  return ms;
-}
-
-async function upstream(binary: string): Promise<number> {
-  const root = mkdtempSync(join(work, 'upstream-'));
-  const run = mkdtempSync(join(work, 'run-'));
-  mkdirSync(join(root, 'etc/selinux'), { recursive: true });
-  writeFileSync(join(root, 'etc/selinux/config'), 'SELINUX=disabled\nSELINUXTYPE=targeted\n');
-  const stubs = join(run, 'bin');
-  mkdirSync(stubs);
-  writeFileSync(join(stubs, 'setfiles'), '#!/bin/sh\nexit 0\n');
-  chmodSync(join(stubs, 'setfiles'), 0o755);
-  const cfg = join(run, 'config.ign');
-  writeFileSync(cfg, JSON.stringify(config));
-  const common = ['-platform', 'file', '-config-cache', join(run, 'cache.json'), '-state-file', join(run, 'state'), '-log-to-stdout'];
-  const env = { ...process.env, IGNITION_CONFIG_FILE: cfg, PATH: `${stubs}:${process.env.PATH ?? ''}` };
-  const start = performance.now();
-  for (const stage of [['-stage', 'fetch', '-neednet', join(run, 'neednet')], ['-stage', 'files', '-root', root]]) {
-    // Asynchronously: the file server lives in this process and must keep answering.
-    const child = spawn(binary, [...common, ...stage], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const status = await new Promise<number | null>((r) => child.on('close', r));
-    if (status !== 0) throw new Error(`ignition ${stage[1]} failed (${status}):\n${output}`);
-  }
-  const ms = performance.now() - start;
-  check(root);
-  rmSync(root, { recursive: true, force: true });
-  rmSync(run, { recursive: true, force: true });
-  return ms;
-}
-
+chmodSync(work, 0o755);
+const server = await startServer(latencyMs);
 try {
-  const binary = ignitionBinary();
-  const results: Record<string, number> = {};
-  const sample = async (name: string, fn: () => number | Promise<number>): Promise<void> => {
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) times.push(await fn());
-    results[name] = median(times);
-    console.log(`${name}: median ${median(times).toFixed(0)} ms over ${runs} runs (${times.map((t) => t.toFixed(0)).join(', ')})`);
+  const template = join(work, 'template');
+  mkdirSync(template);
+  makeTemplateRoot(template);
+  const stubs = installSetfilesStub(work);
+  const kindling = installKindling(work);
+  server.route('b', Object.fromEntries(Array.from({ length: count }, (_, i) => [`f/${i}`, body(i)])));
+  server.route('large', { blob: { generated: largeMiB * 2 ** 20 } });
+  const files = Array.from({ length: count }, (_, i) => ({ path: `/srv/bench/d${i % 10}/file-${i}`, mode: 420, contents: { source: `${server.base}/b/f/${i}` } }));
+  const configText = JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files } });
+
+  const fresh = (name: string): RunRequest => {
+    const dir = mkdtempSync(join(work, `${name}-`));
+    const root = join(dir, 'root');
+    execFileSync('cp', ['-a', template, root]);
+    return { dir, root, configText };
   };
-  console.log(`${count} files, ${latencyMs} ms latency per request, ${base}`);
-  {
-    const ctx = createFetchContext({ tmpDir: work });
-    const before = process.memoryUsage().rss;
-    const peakBefore = process.resourceUsage().maxRSS;
-    const start = performance.now();
-    const got = await fetchAll([{ resource: { source: `${base}/large` }, path: [] }], ctx);
-    const ms = performance.now() - start;
-    rmSync(got[0]!.file);
-    await closeFetchContext(ctx);
-    const peakAfter = process.resourceUsage().maxRSS;
-    console.log(
-      `large file: ${got[0]!.size / 2 ** 20} MiB in ${ms.toFixed(0)} ms; RSS before ${(before / 2 ** 20).toFixed(0)} MiB, ` +
-        `peak RSS grew by ${((peakAfter - peakBefore) / 1024).toFixed(0)} MiB`,
-    );
+  const runSide = async (name: string, run: (r: RunRequest) => Promise<RunResult>): Promise<RunResult> => {
+    const request = fresh(name);
+    const result = await run(request);
+    if (!result.ok) throw new Error(`${name} failed in its ${result.failedStage} stage:\n${result.output.slice(-3000)}`);
+    for (const [i, f] of files.entries()) {
+      if (readFileSync(join(request.root, f.path), 'utf8') !== body(i)) throw new Error(`${name}: wrong content at ${f.path}`);
+    }
+    rmSync(request.dir, { recursive: true, force: true });
+    return result;
+  };
+  const upstream = (): Promise<RunResult> => runSide('upstream', (q) => runUpstream(q, stubs));
+  const ours = (): Promise<RunResult> => runSide('kindling', (q) => runKindling(q, kindling));
+
+  console.log(`${count} files, ${latencyMs} ms latency per request, ${server.base}; load ${loadAverage()}`);
+  const theirs: RunResult[] = [];
+  const mine: RunResult[] = [];
+  const ratios: number[] = [];
+  const loads: string[] = [loadAverage()];
+  for (let i = 0; i < runs; i++) {
+    // Alternate which goes first so neither always meets a warmer cache.
+    let k: RunResult;
+    let u: RunResult;
+    if (i % 2 === 0) {
+      k = await ours();
+      u = await upstream();
+    } else {
+      u = await upstream();
+      k = await ours();
+    }
+    mine.push(k);
+    theirs.push(u);
+    ratios.push(total(u) / total(k));
+    loads.push(loadAverage());
+    console.log(`pair ${i + 1}: ignition ${fmt(total(u))} ms, kindling ${fmt(total(k))} ms (fetch ${fmt(k.ms.fetch!)}, files ${fmt(k.ms.files!)}); load ${loadAverage()}`);
   }
-  await sample(`kindling fetchAll, concurrency ${defaultConcurrency}`, () => ours(defaultConcurrency));
-  await sample('kindling fetchAll, concurrency 1', () => ours(1));
-  if (binary === undefined) console.log('upstream ignition not found (set IGNITION_BIN); skipped');
-  else {
-    await sample('ignition 2.14 fetch + files', () => upstream(binary));
-    const up = results['ignition 2.14 fetch + files']!;
-    console.log(`ratio upstream / kindling (concurrency ${defaultConcurrency}): ${(up / results[`kindling fetchAll, concurrency ${defaultConcurrency}`]!).toFixed(1)}x`);
-    console.log(`ratio upstream / kindling (concurrency 1): ${(up / results['kindling fetchAll, concurrency 1']!).toFixed(2)}x`);
+
+  // Peak RSS of each stage process for one large body, from GNU time's %M (KiB).
+  const largeConfig = JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/srv/large', contents: { source: `${server.base}/large/blob` } }] } });
+  const rss = async (name: string, run: (r: RunRequest) => Promise<RunResult>): Promise<{ fetch: number; files: number; seconds: number }> => {
+    const request = { ...fresh(`${name}-large`), configText: largeConfig, wrap: ['/usr/bin/time', '-f', 'peak-rss-kib %M'] };
+    const result = await run(request);
+    if (!result.ok) throw new Error(`${name} failed on the large body:\n${result.output.slice(-3000)}`);
+    const size = statSync(join(request.root, 'srv/large')).size;
+    rmSync(request.dir, { recursive: true, force: true });
+    if (size !== largeMiB * 2 ** 20) throw new Error(`${name} wrote ${size} bytes of the large body`);
+    const peak = (stage: string): number => Number(new RegExp(`--- ${stage} \\(exit 0\\)\\n[\\s\\S]*?peak-rss-kib (\\d+)`).exec(result.output)?.[1] ?? NaN) / 1024;
+    return { fetch: peak('fetch'), files: peak('files'), seconds: total(result) / 1000 };
+  };
+  const largeRows: string[] = [];
+  if (largeMiB > 0) {
+    const sides: [string, (r: RunRequest) => Promise<RunResult>][] = [
+      ['Ignition 2.14', (r) => runUpstream(r, stubs)],
+      ['Kindling', (r) => runKindling(r, kindling)],
+    ];
+    for (const [name, run] of sides) {
+      const peak = await rss(name.split(' ')[0]!.toLowerCase(), run);
+      largeRows.push(`| ${name} | ${peak.fetch.toFixed(0)} | ${peak.files.toFixed(0)} | ${peak.seconds.toFixed(1)} | ${loadAverage()} |`);
+      console.log(`${largeMiB} MiB: ${name} peak RSS fetch ${peak.fetch.toFixed(0)} MiB, files ${peak.files.toFixed(0)} MiB, ${peak.seconds.toFixed(1)} s`);
+    }
   }
+
+  const up = theirs.map(total);
+  const k = mine.map(total);
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const text = [
+    HEADING,
+    '',
+    `Command (as root): \`npm run build && node scripts/run-ts.mjs bench/fetch/fetch-files.ts --runs ${runs} --large-mib ${largeMiB}\``,
+    '',
+    `Workload: ${count} files of about 1 KiB, each served by a loopback HTTP server in the benchmark process that waits`,
+    `${latencyMs} ms before every response; a spec 3.3.0 config with \`storage.files[].contents.source\` pointing at them,`,
+    'into a fresh copy of the test template root each run. Both sides are whole runners, each stage its own process',
+    'started through its CLI, the same way (test/differential-runner/support/runners.ts): `-platform file -stage fetch`',
+    'with `IGNITION_CONFIG_FILE`, then `-stage files -root DIR`. Upstream: Ignition 2.14',
+    `(\`${IGNITION_BIN}\`, \`setfiles\` stubbed); it fetches the files one at a time in its files stage.`,
+    'Kindling: `dist/esm/kindling.js` through a symlink named `ignition`; its fetch stage fetches and verifies every',
+    'resource into the cache beside the state file (16 at a time), and its files stage reads only that cache.',
+    'Every run checks every file\'s content afterwards (outside the timing).',
+    `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; ${runs} pairs, measured ${new Date().toISOString().slice(0, 10)};`,
+    `load average (1 min) ${loads.join(', ')} before the first and after each pair: other work shares the machine.`,
+    '',
+    '| Run | median ms | min ms | fetch stage median ms | files stage median ms |',
+    '|---|---:|---:|---:|---:|',
+    `| Ignition 2.14 fetch + files stages | ${fmt(median(up))} | ${fmt(Math.min(...up))} | ${fmt(median(theirs.map((r) => r.ms.fetch!)))} | ${fmt(median(theirs.map((r) => r.ms.files!)))} |`,
+    `| Kindling fetch + files stages | ${fmt(median(k))} | ${fmt(Math.min(...k))} | ${fmt(median(mine.map((r) => r.ms.fetch!)))} | ${fmt(median(mine.map((r) => r.ms.files!)))} |`,
+    '',
+    `Paired ratio upstream ÷ Kindling (median of per-pair ratios): **${median(ratios).toFixed(1)}×** (min ${Math.min(...ratios).toFixed(1)}, max ${Math.max(...ratios).toFixed(1)}); the aim is 10×.`,
+    `The floor for one-at-a-time fetching is ${count} × ${latencyMs} ms = ${((count * latencyMs) / 1000).toFixed(0)} s; with 16 in flight it is ${fmt(Math.ceil(count / 16) * latencyMs)} ms, to which Kindling adds two Node`,
+    'process start-ups and the files stage itself.',
+    ...(largeRows.length === 0
+      ? []
+      : [
+          '',
+          `Bounded memory: one generated ${largeMiB} MiB body (\`--large-mib ${largeMiB}\`) through the same two stages, peak RSS of each stage`,
+          'process from `/usr/bin/time -f %M`:',
+          '',
+          '| Runner | fetch stage peak RSS MiB | files stage peak RSS MiB | total s | load |',
+          '|---|---:|---:|---:|---:|',
+          ...largeRows,
+        ]),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${text}`);
+  recordSection(HEADING, text);
 } finally {
-  server.close();
+  await server.close();
   rmSync(work, { recursive: true, force: true });
 }

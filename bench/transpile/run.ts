@@ -1,6 +1,8 @@
-// Times the transpiler on a ~1.5 MB Butane config through the CLI bundle and in-process, and a
-// small config through the CLI next to a bare `node -e 0`; records median wall time and peak RSS.
-// Usage: node scripts/run-ts.mjs bench/transpile/run.ts [repetitions]   (after npm run build)
+// Times the transpiler on a ~1.5 MB Butane config through the npm bin (the split ES-module build)
+// and in-process, and a small config through the bin next to a bare `node -e 0`; records median
+// wall time, CPU time and peak RSS. `--baseline=FILE` also times an older build's bin (e.g. one
+// built from an earlier commit) in the same run, so before and after share the machine's load.
+// Usage: node scripts/run-ts.mjs bench/transpile/run.ts [repetitions] [--baseline=FILE --baseline-label=TEXT]
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,14 +13,20 @@ import { largeButane } from './large-butane.ts';
 
 const COMMAND = 'node scripts/run-ts.mjs bench/transpile/run.ts';
 const HEADING = '## Transpiler';
-const repetitions = Number(process.argv[2] ?? 10);
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const repetitions = Number(args.find((a) => !a.startsWith('--')) ?? 10);
 const root = process.cwd();
-const bundle = resolve(root, 'dist/kindling.cjs');
+const bin = resolve(root, 'dist/esm/kindling.js');
+const baseline = flag('baseline');
+const baselineLabel = flag('baseline-label') ?? 'baseline build';
 
 interface Measured {
   name: string;
   medianMs: number;
   minMs: number;
+  /** Median user + system CPU time of the process (less sensitive to other load than wall time). */
+  cpuMs: number | undefined;
   peakRssKiB: number | undefined;
 }
 
@@ -36,15 +44,26 @@ function peakRss(command: string, args: string[]): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** CPU time (user + system) of one run, from GNU time. */
+function cpuTime(command: string, args: string[]): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const run = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', command, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const match = /cpu ([\d.]+) ([\d.]+)/.exec(run.stderr);
+  return match ? (Number(match[1]) + Number(match[2])) * 1000 : undefined;
+}
+
 function timeProcess(name: string, command: string, args: string[]): Measured {
   const samples: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < repetitions; i++) {
     const start = process.hrtime.bigint();
     const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
     if (run.status !== 0) throw new Error(`${name} failed (exit ${run.status}):\n${run.stderr}`);
+    const used = cpuTime(command, args);
+    if (used !== undefined) cpu.push(used);
   }
-  return { name, medianMs: median(samples), minMs: Math.min(...samples), peakRssKiB: peakRss(command, args) };
+  return { name, medianMs: median(samples), minMs: Math.min(...samples), cpuMs: cpu.length > 0 ? median(cpu) : undefined, peakRssKiB: peakRss(command, args) };
 }
 
 function timeInProcess(text: string): Measured {
@@ -57,29 +76,34 @@ function timeInProcess(text: string): Measured {
     // The first two runs warm up the JIT and are not counted.
     if (i >= 2) samples.push(elapsed);
   }
-  return { name: 'Kindling `transpile()` (in-process, warm), 1.5 MB', medianMs: median(samples), minMs: Math.min(...samples), peakRssKiB: process.resourceUsage().maxRSS };
+  return { name: 'Kindling `transpile()` (in-process, warm), 1.5 MB', medianMs: median(samples), minMs: Math.min(...samples), cpuMs: undefined, peakRssKiB: process.resourceUsage().maxRSS };
 }
 
 const fmt = (ms: number): string => ms.toFixed(1);
 
-function section(results: Measured[], bytes: number, outBytes: number): string {
-  const rows = results.map((r) => `| ${r.name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${r.peakRssKiB === undefined ? 'n/a' : (r.peakRssKiB / 1024).toFixed(1)} |`);
+function section(results: Measured[], bytes: number, outBytes: number, sameAsBaseline: boolean | undefined): string {
+  const rows = results.map(
+    (r) => `| ${r.name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${r.cpuMs === undefined ? 'n/a' : r.cpuMs.toFixed(0)} | ${r.peakRssKiB === undefined ? 'n/a' : (r.peakRssKiB / 1024).toFixed(1)} |`,
+  );
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return [
     HEADING,
     '',
-    `Command: \`npm run build && ${COMMAND} ${repetitions}\``,
+    `Command: \`npm run build && ${COMMAND} ${repetitions}${baseline === undefined ? '' : ` --baseline=… --baseline-label='${baselineLabel}'`}\``,
     '',
     `Input: bench/transpile/large-butane.ts, ${(bytes / 1e6).toFixed(2)} MB of Butane (fcos 1.6.0: 2000 inline files, 200 units, 20 users) → ${(outBytes / 1e6).toFixed(2)} MB of Ignition JSON; the small config is 9 lines with one inline file.`,
     `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; ${repetitions} runs each, measured ${new Date().toISOString().slice(0, 10)} with a load average of ${(loadavg()[0] ?? 0).toFixed(1)} (the machine is shared, so compare rows of one run). No upstream \`butane\` binary was available to compare against.`,
     '',
-    '| Run | median ms | min ms | peak RSS MiB |',
-    '|---|---:|---:|---:|',
+    ...(sameAsBaseline === undefined ? [] : [`Output of the 1.5 MB config byte-identical to the baseline build's: ${sameAsBaseline ? 'yes' : '**no**'}.`, '']),
+    '| Run | median ms | min ms | CPU ms (median) | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|',
     ...rows,
     '',
-    'Process rows are wall time of a whole process (start-up included); their peak RSS comes from one',
-    'extra run under `/usr/bin/time -v`. `node -e 0` is the floor any Node CLI pays. The in-process row',
-    'times only `transpile()` after two warm-up runs; its RSS is the harness process\'s own peak.',
+    'Process rows are wall time of a whole process (start-up included); CPU is user + system time of',
+    'the same runs under `/usr/bin/time` (it can exceed wall time: V8 compiles and collects garbage on',
+    'helper threads), peak RSS comes from one extra run under `/usr/bin/time -v`. `node -e 0` is the',
+    'floor any Node CLI pays. The in-process row times only `transpile()` after two warm-up runs; its',
+    'RSS is the harness process\'s own peak.',
     '',
   ].join('\n');
 }
@@ -98,7 +122,8 @@ function record(text: string): void {
   writeFileSync(file, `${next.trimEnd()}\n`);
 }
 
-if (!existsSync(bundle)) throw new Error('dist/kindling.cjs is missing: run `npm run build` first');
+if (!existsSync(bin)) throw new Error('dist/esm/kindling.js is missing: run `npm run build` first');
+if (baseline !== undefined && !existsSync(baseline)) throw new Error(`--baseline: ${baseline} does not exist`);
 const dir = mkdtempSync(join(tmpdir(), 'kindling-bench-transpile-'));
 try {
   const text = largeButane();
@@ -107,13 +132,21 @@ try {
   writeFileSync(large, text);
   writeFileSync(small, 'variant: fcos\nversion: 1.6.0\nstorage:\n  files:\n    - path: /etc/hostname\n      mode: 0644\n      contents:\n        inline: myhost\n');
   const out = join(dir, 'large.ign');
+  const baselineOut = join(dir, 'large-baseline.ign');
   const results = [
-    timeProcess('`node -e 0` (baseline)', process.execPath, ['-e', '0']),
-    timeProcess('Kindling `node dist/kindling.cjs transpile`, small config', process.execPath, [bundle, 'transpile', small]),
-    timeProcess('Kindling `node dist/kindling.cjs transpile`, 1.5 MB', process.execPath, [bundle, 'transpile', '-o', out, large]),
+    timeProcess('`node -e 0` (floor)', process.execPath, ['-e', '0']),
+    ...(baseline === undefined
+      ? []
+      : [
+          timeProcess(`${baselineLabel}: \`transpile\`, small config`, process.execPath, [baseline, 'transpile', small]),
+          timeProcess(`${baselineLabel}: \`transpile\`, 1.5 MB`, process.execPath, [baseline, 'transpile', '-o', baselineOut, large]),
+        ]),
+    timeProcess('Kindling `node dist/esm/kindling.js transpile`, small config', process.execPath, [bin, 'transpile', small]),
+    timeProcess('Kindling `node dist/esm/kindling.js transpile`, 1.5 MB', process.execPath, [bin, 'transpile', '-o', out, large]),
     timeInProcess(text),
   ];
-  const report = section(results, Buffer.byteLength(text), readFileSync(out).length);
+  const same = baseline === undefined ? undefined : readFileSync(out).equals(readFileSync(baselineOut));
+  const report = section(results, Buffer.byteLength(text), readFileSync(out).length, same);
   process.stdout.write(report);
   record(report);
 } finally {

@@ -24,7 +24,7 @@ import { needsNetwork, prefetch, resourcesNeedNetwork } from './prefetch.ts';
 import { renderConfig } from './render.ts';
 import { CONFIG_STAGES } from './stages.ts';
 import { filesStageInterrupted } from '../stages/files/index.ts';
-import { emptyState, loadState, saveState, userConfigProvided, type RunState } from './state.ts';
+import { emptyState, loadState, mergeOutputs, previousOutputs, saveState, userConfigProvided, type RunState } from './state.ts';
 
 const FETCH_CONCURRENCY = 16;
 
@@ -166,8 +166,11 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
     distro: distroOptionsFromEnv(options.env),
     userConfigProvided: userConfigProvided(state),
     readResource: (resource, path) => readCachedResource(state, resource, path, offline),
+    previous: previousOutputs(state),
   };
-  await stage(final as unknown as StageConfig, ctx);
+  const outputs = await stage(final as unknown as StageConfig, ctx);
+  // Outputs go to the state file only: it is 0600, and they may hold LUKS keys that no log may show.
+  if (outputs !== undefined) await saveState(options.stateFile, mergeOutputs(state, outputs));
 }
 
 /** Contents the fetch stage cached; a data URL not in the cache is decoded and verified here. */

@@ -1,7 +1,9 @@
 // The JSON handed from one stage process to the next (ignition-spec.md §12): which configs were
-// fetched, and where the fetch stage put every resource it downloaded and verified.
+// fetched, where the fetch stage put every resource, and what later stages hand on (LUKS volumes
+// with their keys, created mount points). Keys make this file secret: it is always written 0600.
 
 import { readFile } from 'node:fs/promises';
+import type { LuksRecord, StageOutputs } from '../stages/context.ts';
 import { writeFileAtomic } from './atomic.ts';
 
 export interface FetchedConfigRecord {
@@ -14,14 +16,23 @@ export interface RunState {
   fetchedConfigs: FetchedConfigRecord[];
   /** Resource path in the final config (`$.storage.files.0.contents`) -> verified file in the cache. */
   resources: Record<string, string>;
+  /** LUKS volumes from the disks stage; keys are dropped once the files stage stored them. */
+  luks: LuksRecord[];
+  /** Mount points the mount stage created, relative to the root. */
+  createdDirectories: string[];
 }
 
-export const emptyState = (): RunState => ({ fetchedConfigs: [], resources: {} });
+export const emptyState = (): RunState => ({ fetchedConfigs: [], resources: {}, luks: [], createdDirectories: [] });
 
 export async function loadState(file: string): Promise<RunState> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<RunState>;
-    return { fetchedConfigs: parsed.fetchedConfigs ?? [], resources: parsed.resources ?? {} };
+    return {
+      fetchedConfigs: parsed.fetchedConfigs ?? [],
+      resources: parsed.resources ?? {},
+      luks: parsed.luks ?? [],
+      createdDirectories: parsed.createdDirectories ?? [],
+    };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
     throw error;
@@ -34,4 +45,23 @@ export async function saveState(file: string, state: RunState): Promise<void> {
 
 export function userConfigProvided(state: RunState): boolean {
   return state.fetchedConfigs.some((c) => c.kind === 'user');
+}
+
+/** The outputs of earlier stages, as a stage sees them: copies, so a stage cannot edit the state. */
+export function previousOutputs(state: RunState): Readonly<Required<StageOutputs>> {
+  return Object.freeze({
+    luks: state.luks.map((record) => Object.freeze({ ...record })),
+    createdDirectories: [...state.createdDirectories],
+  });
+}
+
+/**
+ * A stage's outputs merged into the state: a LUKS list replaces the old one (a rerun of the disks
+ * stage set every volume up again), created directories are added once each, in order.
+ */
+export function mergeOutputs(state: RunState, outputs: StageOutputs | void): RunState {
+  if (outputs === undefined) return state;
+  const created = [...state.createdDirectories];
+  for (const dir of outputs.createdDirectories ?? []) if (!created.includes(dir)) created.push(dir);
+  return { ...state, luks: outputs.luks ?? state.luks, createdDirectories: created };
 }

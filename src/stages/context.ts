@@ -106,6 +106,28 @@ export interface StageContext {
   distro: DistroOptions;
   /** Whether a user config was fetched (for the result file); the engine knows from the state. */
   userConfigProvided: boolean;
+  /** What earlier stages handed on through the engine's state file; absent means nothing. */
+  previous?: Readonly<StageOutputs>;
 }
 
-export type Stage = (config: Config, ctx: StageContext) => Promise<void>;
+/** One LUKS volume the disks stage set up. */
+export interface LuksRecord {
+  name: string;
+  /** The volume's LUKS UUID (`cryptsetup luksUUID`), for the crypttab line. */
+  uuid: string;
+  /** Base64 key material of a volume without clevis (upstream's luksPersistKeyFiles); never logged. */
+  key?: string;
+}
+
+/**
+ * What a stage hands to the stages after it. The engine merges it into the state file (mode 0600)
+ * and gives the later stages a read-only copy as `ctx.previous`; stages never talk directly.
+ */
+export interface StageOutputs {
+  /** Replaces the list of LUKS volumes (the disks stage sets it; the files stage strips the keys). */
+  luks?: LuksRecord[];
+  /** Added to the mount points created so far, relative to the root (upstream's notated directories). */
+  createdDirectories?: string[];
+}
+
+export type Stage = (config: Config, ctx: StageContext) => Promise<void | StageOutputs>;

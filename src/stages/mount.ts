@@ -1,6 +1,7 @@
 // The mount stage (ignition-spec.md §10.4): mounts every filesystem with a path under the root,
 // shallowest first, creating missing mount points 0755. If one mount fails, the ones already
-// made are undone before the error is reported, so a failed stage leaves nothing mounted.
+// made are undone before the error is reported, so a failed stage leaves nothing mounted. The
+// created mount points are handed on, so the files stage can give those in a home to its user.
 import { lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entry, type ConfigPath } from '../report.ts';
@@ -61,5 +62,6 @@ export async function runMount(config: Config, ctx: StageContext): Promise<Mount
 }
 
 export const mountStage: Stage = async (config, ctx) => {
-  await runMount(config, ctx);
+  const outcome = await runMount(config, ctx);
+  return { createdDirectories: outcome.createdDirectories };
 };

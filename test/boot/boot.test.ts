@@ -175,6 +175,11 @@ describe.runIf(available)('single executable and QEMU boot', () => {
       });
       expect(result.console).toContain('Ignition finished: provisioning complete');
       expect(result.status).toBe(0);
+      // The network comes up only because fetch-offline asked for it, and before fetch.
+      const order = ['ignition stage fetch-offline', 'bringing the network up', 'ignition stage fetch ('];
+      const at = order.map((line) => result.console.indexOf(line));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -165,7 +165,7 @@ describe('readBlockYaml on generated documents', () => {
   });
 
   test('agrees with the full parser (or declines) after random damage', () => {
-    const damage = fc.array(fc.tuple(fc.nat(), fc.constantFrom(' ', '  ', ':', ': ', '#', ' #', '-', '- ', '\t', '\n', '|', '"', "'", '[', ']', ',', '&', '\\', 'x', '')), { minLength: 1, maxLength: 3 });
+    const damage = fc.array(fc.tuple(fc.nat(), fc.constantFrom(' ', '  ', ':', ': ', '#', ' #', '-', '- ', '\t', '\n', '\n\n', '|', '>', '"', "'", '[', ']', '{', '}', ',', '&', '*', '!', '%', '@', '?', '~', '---', '\\', 'x', '')), { minLength: 1, maxLength: 3 });
     fc.assert(
       fc.property(documents, damage, (text, edits) => {
         let damaged = text;

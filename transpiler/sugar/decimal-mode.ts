@@ -39,8 +39,16 @@ export function isTypicalMode(mode: number, directory: boolean): boolean {
 
 /** True when `mode` was most likely meant to be written in octal. */
 export function looksDecimal(mode: number, directory: boolean): boolean {
-  if (mode < 0 || mode > 7777) return false;
-  const digits = String(mode);
-  if (!/^[0-7]+$/.test(digits)) return false;
-  return !isTypicalMode(mode, directory) && isTypicalMode(parseInt(digits, 8), directory);
+  if (mode < 0 || mode > 7777 || !Number.isInteger(mode)) return false;
+  // A config repeats a handful of modes thousands of times; each verdict is worked out once.
+  const key = directory ? -1 - mode : mode;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    const digits = String(mode);
+    verdict = /^[0-7]+$/.test(digits) && !isTypicalMode(mode, directory) && isTypicalMode(parseInt(digits, 8), directory);
+    verdicts.set(key, verdict);
+  }
+  return verdict;
 }
+
+const verdicts = new Map<number, boolean>();

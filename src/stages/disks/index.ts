@@ -1,9 +1,10 @@
 // The disks stage: partitions → RAID → LUKS → filesystems, each step waiting for the devices it
 // uses; skipped when the config has no storage devices at all. The LUKS keys the files stage
-// must store in the root are returned (base64 by volume name) for the engine to persist.
+// must store in the root are returned (base64 by volume name) with every volume's LUKS UUID, for
+// the engine to hand to the files stage, which then need not probe devices.
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { Config, Stage, StageContext } from '../context.ts';
+import type { Config, LuksRecord, Stage, StageContext } from '../context.ts';
 import { waitForDevice } from '../../system/devices.ts';
 import { createFilesystem, isBlockFilesystem } from './filesystems.ts';
 import { createLuks } from './luks.ts';
@@ -14,6 +15,8 @@ import { storageOf } from './spec.ts';
 export interface DisksOutcome {
   /** Upstream's `luksPersistKeyFiles`: key material of volumes without clevis. */
   luksKeys: Record<string, string>;
+  /** LUKS UUID of every volume set up, by volume name, for its crypttab line. */
+  luksUuids: Record<string, string>;
 }
 
 async function commandExists(command: string): Promise<boolean> {
@@ -31,7 +34,7 @@ async function commandExists(command: string): Promise<boolean> {
 
 export async function runDisks(config: Config, ctx: StageContext): Promise<DisksOutcome> {
   const storage = storageOf(config);
-  const outcome: DisksOutcome = { luksKeys: {} };
+  const outcome: DisksOutcome = { luksKeys: {}, luksUuids: {} };
   if (storage.disks.length + storage.raid.length + storage.luks.length + storage.filesystems.length === 0) return outcome;
 
   for (const [i, disk] of storage.disks.entries()) {
@@ -43,8 +46,12 @@ export async function runDisks(config: Config, ctx: StageContext): Promise<Disks
 
   const luksCtx = { ...ctx, hasClevis: () => commandExists(ctx.tools.clevis) };
   for (const [i, luks] of storage.luks.entries()) {
-    const key = await createLuks(luksCtx, luks, ['storage', 'luks', i]);
+    const path = ['storage', 'luks', i];
+    const key = await createLuks(luksCtx, luks, path);
     if (key !== undefined) outcome.luksKeys[luks.name] = key.toString('base64');
+    const node = await waitForDevice(ctx, luks.device, [...path, 'device']);
+    const uuid = await ctx.exec(ctx.tools.cryptsetup, ['luksUUID', node], { path });
+    outcome.luksUuids[luks.name] = uuid.stdout.trim();
   }
 
   // Filesystems are independent of each other, so they are made in parallel, as upstream does;
@@ -56,5 +63,10 @@ export async function runDisks(config: Config, ctx: StageContext): Promise<Disks
 }
 
 export const disksStage: Stage = async (config, ctx) => {
-  await runDisks(config, ctx);
+  const outcome = await runDisks(config, ctx);
+  const luks = Object.entries(outcome.luksUuids).map(([name, uuid]): LuksRecord => {
+    const key = outcome.luksKeys[name];
+    return key === undefined ? { name, uuid } : { name, uuid, key };
+  });
+  return { luks };
 };

@@ -1,14 +1,17 @@
-// The files stage (ignition-spec.md §10.5) in upstream's order: groups, users and SSH keys; files,
-// directories and links; systemd units and presets; the result file; the SELinux relabel. A run
-// killed anywhere and started again resumes from its journal and ends in the same tree.
+// The files stage (ignition-spec.md §10.5) in upstream's order: groups, users and SSH keys (and the
+// mount points in their homes); files, directories and links; systemd units and presets; crypttab
+// and LUKS keys; the result file; the SELinux relabel. A run killed anywhere and started again
+// resumes from its journal and ends in the same tree.
 
 import { unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { resolveInRoot } from '../../system/path.ts';
 import type { Config, Stage } from '../context.ts';
 import { forgetKnownDirs, mkdirParents, sweepTemps } from './atomic-write.ts';
+import { writeCrypttab, type CrypttabLuks } from './crypttab.ts';
 import type { FilesRun } from './files-run.ts';
 import { JOURNAL_PATH, openJournal } from './journal.ts';
+import { chownMountPoints } from './mount-points.ts';
 import { createNodes } from './nodes.ts';
 import { ensureGroups, ensureUsers } from './passwd.ts';
 import { readPreviousResult, writeResultFile } from './result-file.ts';
@@ -55,11 +58,17 @@ export const filesStage: Stage = async (config, ctx) => {
   }
   await ensureGroups(r, config.passwd?.groups ?? []);
   await ensureUsers(r, config.passwd?.users ?? []);
+  await chownMountPoints(r, config.passwd?.users ?? [], ctx.previous?.createdDirectories ?? []);
   // userdel --remove and useradd change directories behind the stage's back.
   forgetKnownDirs();
   await createNodes(r, config.storage);
   await createUnits(r, config.systemd?.units ?? []);
+  const luks = ctx.previous?.luks ?? [];
+  await writeCrypttab(r, (config.storage?.luks ?? []) as unknown as CrypttabLuks[], luks);
   await writeResultFile(r, previous);
   await relabel(r);
   await journal.finish();
+  // Stored in the root now, the keys leave the state file, as upstream drops them from its state.
+  if (luks.some((record) => record.key !== undefined)) return { luks: luks.map(({ name, uuid }) => ({ name, uuid })) };
+  return undefined;
 };
