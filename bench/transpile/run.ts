@@ -81,6 +81,23 @@ function timeInProcess(text: string): Measured {
 
 const fmt = (ms: number): string => ms.toFixed(1);
 
+/** Where a large transpile spends its time, from `node --cpu-prof` of the bin (kept with the numbers). */
+const NOTES = [
+  'Where the time goes (cold process, 1.5 MB, from `node --cpu-prof`): about a quarter in Node\'s own',
+  'start-up, module loading and garbage collection. Of the rest, the gzip trials (2000 `gzipSync` calls,',
+  'nearly all of it per-call stream set-up inside Node, not compression) and checking the generated',
+  'config with the config core\'s `checkConfig` take about a third each; serialisation, the YAML read',
+  'and the typed decode share the last third. Much of it is V8 running code for the first time: warm,',
+  'in process, the same work takes under half as long.',
+  '',
+  'What made it faster than the baseline (commit 3ab1f04), output unchanged: block-style YAML is read in',
+  'one pass straight into the positioned tree (transpiler/yaml-block.ts; the `yaml` package\'s Document',
+  'plus a separate walk cost about half of the old run, and it stays the fallback for anything else);',
+  'the data-URL contest compares lengths and builds only the winning URL, skips gzip where it cannot',
+  'win and sizes zlib\'s output buffer to the input; decoding builds a YAML path only for the keys it',
+  'reports; mode warnings and key renames are worked out once per distinct value.',
+];
+
 function section(results: Measured[], bytes: number, outBytes: number, sameAsBaseline: boolean | undefined): string {
   const rows = results.map(
     (r) => `| ${r.name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${r.cpuMs === undefined ? 'n/a' : r.cpuMs.toFixed(0)} | ${r.peakRssKiB === undefined ? 'n/a' : (r.peakRssKiB / 1024).toFixed(1)} |`,
@@ -104,6 +121,8 @@ function section(results: Measured[], bytes: number, outBytes: number, sameAsBas
     'helper threads), peak RSS comes from one extra run under `/usr/bin/time -v`. `node -e 0` is the',
     'floor any Node CLI pays. The in-process row times only `transpile()` after two warm-up runs; its',
     'RSS is the harness process\'s own peak.',
+    '',
+    ...NOTES,
     '',
   ].join('\n');
 }

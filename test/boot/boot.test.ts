@@ -12,7 +12,7 @@ import { canRun, isRoot } from '../helpers/env.ts';
 import { boot, debugfs, missingForBoot, partitions, probe, repo, run, seaRuntime, sha256, statExt4 } from './harness.ts';
 
 const missing = missingForBoot();
-const available = canRun(`the QEMU boot suite: ${missing ?? ''}`, missing === undefined);
+const available = canRun(`the QEMU boot suite (${missing ?? ''})`, missing === undefined);
 const fixtures = join(repo, 'test', 'boot', 'fixtures');
 const LINUX_FS = '0fc63daf-8483-4772-8e79-3d69d8477de4';
 const SWAP = '0657fd6d-a4ab-43c4-84e5-0933c84b4f4f';
@@ -21,6 +21,7 @@ const BOOT_MS = 900_000;
 const logs = join(repo, '.cache', 'boot-logs');
 
 if (!available) {
+  process.stderr.write(`test/boot: QEMU boot suite skipped: ${missing}\n`);
   describe.skip(`QEMU boot suite skipped: ${missing}`, () => {
     test('boots', () => undefined);
   });

@@ -1,10 +1,11 @@
 // The dracut module without booting: the generator's first-boot decision from the kernel command
 // line, the stage units' order (upstream's, ignition-spec.md §9.3) and their cleared environment.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { hasCommand } from '../helpers/env.ts';
 import { repo } from './harness.ts';
 
 const moduleDir = join(repo, 'initrd', 'dracut', '30kindling');
@@ -120,5 +121,28 @@ describe('dracut units', () => {
     for (const name of unitNames) expect(setup).toContain(name);
     expect(setup).toContain('kindling-generator');
     expect(existsSync(join(moduleDir, 'kindling-emergency-message'))).toBe(true);
+  });
+
+  // What only an initramfs provides (sysroot.mount, the installed message script) is expected missing.
+  test.runIf(hasCommand('systemd-analyze'))('systemd-analyze verify finds nothing else wrong', () => {
+    const dir = join(work, 'verify');
+    mkdirSync(dir);
+    for (const name of unitNames) copyFileSync(join(moduleDir, name), join(dir, name));
+    let output: string;
+    try {
+      output = execFileSync('systemd-analyze', ['verify', '--man=no', ...unitNames.map((n) => join(dir, n))], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SYSTEMD_LOG_LEVEL: 'notice' },
+      });
+    } catch (error) {
+      const failed = error as { stdout?: string; stderr?: string };
+      output = `${failed.stdout ?? ''}${failed.stderr ?? ''}`;
+    }
+    const unexpected = output
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .filter((line) => !/Unit sysroot\.mount not found|\/usr\/lib\/kindling\/emergency-message is not executable/.test(line));
+    expect(unexpected).toEqual([]);
   });
 });

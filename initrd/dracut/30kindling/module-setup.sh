@@ -12,6 +12,11 @@ depends() {
 }
 
 install() {
+    # dracut strips every executable in the image, and `strip` corrupts a Node single executable
+    # (its injected .note.node.sea section ends up outside any segment: it segfaults at start).
+    # This turns stripping off for the whole image; Debian's and Fedora's binaries come stripped.
+    # shellcheck disable=SC2034
+    do_strip=no
     local exe=${KINDLING_EXE:-/usr/lib/kindling/kindling}
     inst_simple "$exe" /usr/bin/kindling
     local n
