@@ -128,7 +128,6 @@ try {
   }
 
   const up = theirs.map(total);
-  const k = mine.map(total);
   const row = (name: string, results: RunResult[]): string => {
     const totals = results.map(total);
     return `| ${name} | ${fmt(median(totals))} | ${fmt(Math.min(...totals))} | ${fmt(median(results.map((r) => r.ms.fetch!)))} | ${fmt(median(results.map((r) => r.ms.files!)))} |`;

@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+
+// undici is the largest part of the bundle; stages that only read the fetch stage's cache (every
+// stage after fetch) never make a request, so it is loaded on the first request only.
+type Undici = typeof import('undici');
+let undici: Promise<Undici> | undefined;
+const loadUndici = (): Promise<Undici> => (undici ??= import('undici'));
 import type { ConfigPath } from '../report.ts';
 import type { FetchContext } from './context.ts';
 import { describe, fetchError } from './errors.ts';
@@ -66,13 +72,14 @@ async function attempt(
   let url = new URL(req.url);
   let headers = req.headers;
   ctx.log(`${method} ${redact(url.href)}: attempt #${n}`);
+  const { Agent, ProxyAgent, request } = await loadUndici();
   for (let hop = 0; hop <= maxRedirects; hop++) {
     let res: Dispatcher.ResponseData;
     try {
       res = await request(withoutUserinfo(url), {
         method,
         headers: basicAuth(url, headers),
-        dispatcher: dispatcherFor(url, ctx),
+        dispatcher: dispatcherFor(url, ctx, Agent, ProxyAgent),
         headersTimeout,
         bodyTimeout: 0,
         signal: ctx.signal,
@@ -174,7 +181,7 @@ function trustKey(cas: readonly string[]): string {
   return key;
 }
 
-function dispatcherFor(url: URL, ctx: FetchContext): Dispatcher {
+function dispatcherFor(url: URL, ctx: FetchContext, Agent: Undici['Agent'], ProxyAgent: Undici['ProxyAgent']): Dispatcher {
   let pool = pools.get(ctx.connections);
   if (pool === undefined) {
     pool = new Map();
