@@ -50,7 +50,7 @@ try {
   const routes = Object.fromEntries(Array.from({ length: count }, (_, i) => [`f/${i}`, body(i)]));
   server.route('b', routes);
   direct.route('b', routes);
-  server.route('large', { blob: { generated: largeMiB * 2 ** 20 } });
+  server.route('large', { blob: { generated: largeMiB * 2 ** 20 }, small: { generated: 2 ** 20 } });
   const filesFrom = (base: string) => Array.from({ length: count }, (_, i) => ({ path: `/srv/bench/d${i % 10}/file-${i}`, mode: 420, contents: { source: `${base}/b/f/${i}` } }));
   const files = filesFrom(server.base);
   const configText = JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files } });
@@ -103,14 +103,15 @@ try {
   const bare = await measure(directText, 3);
 
   // Peak RSS of each stage process for one large body, from GNU time's %M (KiB).
-  const largeConfig = JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/srv/large', contents: { source: `${server.base}/large/blob` } }] } });
-  const rss = async (name: string, run: (r: RunRequest) => Promise<RunResult>): Promise<{ fetch: number; files: number; seconds: number }> => {
+  const rss = async (name: string, run: (r: RunRequest) => Promise<RunResult>, mib: number): Promise<{ fetch: number; files: number; seconds: number }> => {
+    const source = `${server.base}/large/${mib === largeMiB ? 'blob' : 'small'}`;
+    const largeConfig = JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/srv/large', contents: { source } }] } });
     const request = { ...fresh(`${name}-large`), configText: largeConfig, wrap: ['/usr/bin/time', '-f', 'peak-rss-kib %M'] };
     const result = await run(request);
     if (!result.ok) throw new Error(`${name} failed on the large body:\n${result.output.slice(-3000)}`);
     const size = statSync(join(request.root, 'srv/large')).size;
     rmSync(request.dir, { recursive: true, force: true });
-    if (size !== largeMiB * 2 ** 20) throw new Error(`${name} wrote ${size} bytes of the large body`);
+    if (size !== mib * 2 ** 20) throw new Error(`${name} wrote ${size} bytes of the large body`);
     const peak = (stage: string): number => Number(new RegExp(`--- ${stage} \\(exit 0\\)\\n[\\s\\S]*?peak-rss-kib (\\d+)`).exec(result.output)?.[1] ?? NaN) / 1024;
     return { fetch: peak('fetch'), files: peak('files'), seconds: total(result) / 1000 };
   };
@@ -121,9 +122,11 @@ try {
       ['Kindling', (r) => runKindling(r, kindling)],
     ];
     for (const [name, run] of sides) {
-      const peak = await rss(name.split(' ')[0]!.toLowerCase(), run);
-      largeRows.push(`| ${name} | ${peak.fetch.toFixed(0)} | ${peak.files.toFixed(0)} | ${peak.seconds.toFixed(1)} | ${loadAverage()} |`);
-      console.log(`${largeMiB} MiB: ${name} peak RSS fetch ${peak.fetch.toFixed(0)} MiB, files ${peak.files.toFixed(0)} MiB, ${peak.seconds.toFixed(1)} s`);
+      for (const mib of [1, largeMiB]) {
+        const peak = await rss(name.split(' ')[0]!.toLowerCase(), run, mib);
+        largeRows.push(`| ${name}, ${mib} MiB | ${peak.fetch.toFixed(0)} | ${peak.files.toFixed(0)} | ${peak.seconds.toFixed(1)} | ${loadAverage()} |`);
+        console.log(`${mib} MiB: ${name} peak RSS fetch ${peak.fetch.toFixed(0)} MiB, files ${peak.files.toFixed(0)} MiB, ${peak.seconds.toFixed(1)} s`);
+      }
     }
   }
 
@@ -165,10 +168,10 @@ try {
       ? []
       : [
           '',
-          `Bounded memory: one generated ${largeMiB} MiB body (\`--large-mib ${largeMiB}\`) through the same two stages, peak RSS of each stage`,
-          'process from `/usr/bin/time -f %M`:',
+          `Bounded memory: one generated body of 1 MiB, then of ${largeMiB} MiB (\`--large-mib ${largeMiB}\`), through the same two stages; peak`,
+          'RSS of each stage process from `/usr/bin/time -f %M`. The growth from 1 MiB to the large body is what the body costs:',
           '',
-          '| Runner | fetch stage peak RSS MiB | files stage peak RSS MiB | total s | load |',
+          '| Runner, body | fetch stage peak RSS MiB | files stage peak RSS MiB | total s | load |',
           '|---|---:|---:|---:|---:|',
           ...largeRows,
         ]),

@@ -8,7 +8,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IGNITION_BIN as IGNITION, installKindling } from '../../test/differential-runner/support/runners.ts';
+import { normalizeContent } from '../../test/differential-runner/support/normalize.ts';
 import { makeTemplateRoot } from '../../test/stages/files/support/template-root.ts';
+import { diffTrees, snapshotTree } from '../../test/stages/files/support/tree.ts';
 import { loadAverage, recordSection } from './results-section.ts';
 import { filesWorkload } from './workload.ts';
 
@@ -86,6 +88,11 @@ async function main(): Promise<void> {
       ours.push(o);
       theirs.push(t);
       ratios.push(o / t);
+      if (i === 0) {
+        // Both runners must have built the same tree, or the timings compare different work.
+        const differences = diffTrees(snapshotTree(a, normalizeContent), snapshotTree(b, normalizeContent));
+        if (differences.length > 0) throw new Error(`the trees differ:\n${differences.slice(0, 20).join('\n')}`);
+      }
       rmSync(join(work, 'copy'), { recursive: true, force: true });
       copies.push(timed('cp', ['-a', b, join(work, 'copy')]));
       loads.push(loadAverage());

@@ -11,7 +11,9 @@ import type { Dispatcher } from 'undici';
 // stage after fetch) never make a request, so it is loaded on the first request only.
 type Undici = typeof import('undici');
 let undici: Promise<Undici> | undefined;
-const loadUndici = (): Promise<Undici> => (undici ??= import('undici'));
+// Bundled as an ES module chunk, undici (CommonJS) arrives as the namespace's default export.
+const loadUndici = (): Promise<Undici> =>
+  (undici ??= import('undici').then((m) => ('Agent' in m && typeof m.Agent === 'function' ? m : (m as unknown as { default: Undici }).default)));
 import type { ConfigPath } from '../report.ts';
 import type { FetchContext } from './context.ts';
 import { describe, fetchError } from './errors.ts';
@@ -88,6 +90,8 @@ async function attempt(
       if (ctx.signal?.aborted === true) throw error;
       ctx.log(`${method} error: ${describe(error)}`);
       if (isTlsFailure(error)) throw fetchError('TLS_UNTRUSTED', path, source, error);
+      // Only the network gets another try: a bad argument fails the same way every time.
+      if (!isTransient(error)) throw fetchError('FETCH_FAILED', path, source, error);
       return { ok: false, cause: error };
     }
     const location = res.headers.location;
@@ -111,6 +115,12 @@ async function attempt(
     throw fetchError('FETCH_FAILED', path, source, cause);
   }
   throw fetchError('REDIRECT_LOOP', path, source, undefined, maxRedirects);
+}
+
+/** Network and timeout failures; not our own mistakes (TypeError) nor undici's argument checks. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError) return false;
+  return (error as { code?: unknown }).code !== 'UND_ERR_INVALID_ARG';
 }
 
 /** Like Go's client, credentials in the URL become a Basic Authorization header. */

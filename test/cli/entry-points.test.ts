@@ -1,6 +1,8 @@
 // The built executable under each of its names, as users and harnesses call it: exit codes,
 // which stream gets what, and upstream's output lines.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,15 @@ beforeAll(async () => {
   for (const name of ['kindling', 'ignition-validate', 'ignition', 'butane']) await symlink(BUNDLE, join(bin, name));
 });
 afterAll(() => rm(bin, { recursive: true, force: true }));
+
+/** Like spawnSync, but lets this process keep serving HTTP while the child runs. */
+function spawnAsync(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(file, args, { env, encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
+      done({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
+    });
+  });
+}
 
 function call(name: string, args: string[], input?: string) {
   const result = spawnSync(process.execPath, [join(bin, name), ...args], { input, encoding: 'utf8' });
@@ -76,16 +87,33 @@ describe('ignition', () => {
       await mkdir(join(work, 'root', 'etc'), { recursive: true });
       await writeFile(join(work, 'root', 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
       await writeFile(join(work, 'root', 'etc', 'group'), 'root:x:0:\n');
-      await writeFile(join(work, 'config.ign'), JSON.stringify({ ignition: { version: '3.2.0' }, storage: { files: [{ path: '/etc/hello', mode: 384, contents: { source: 'data:,hello' } }] } }));
+      // A remote file too: the bundle loads its HTTP client lazily, which only a built run shows.
+      const server = createServer((_req, res) => res.end('served\n'));
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      const port = (server.address() as AddressInfo).port;
+      await writeFile(
+        join(work, 'config.ign'),
+        JSON.stringify({
+          ignition: { version: '3.2.0' },
+          storage: {
+            files: [
+              { path: '/etc/hello', mode: 384, contents: { source: 'data:,hello' } },
+              { path: '/etc/remote', contents: { source: `http://127.0.0.1:${port}/remote` } },
+            ],
+          },
+        }),
+      );
       const env = { ...process.env, IGNITION_CONFIG_FILE: join(work, 'config.ign'), IGNITION_KERNEL_CMDLINE_PATH: join(work, 'none'), IGNITION_SYSTEM_CONFIG_DIR: join(work, 'none') };
       const common = ['-config-cache', join(work, 'cache.json'), '-state-file', join(work, 'state'), '-log-to-stdout'];
-      const fetch = spawnSync(process.execPath, [join(bin, 'ignition'), '-platform', 'file', '-stage', 'fetch', ...common], { env, encoding: 'utf8' });
+      const fetch = await spawnAsync(process.execPath, [join(bin, 'ignition'), '-platform', 'file', '-stage', 'fetch', ...common], env);
+      server.close();
       expect(fetch.stderr).toBe('');
       expect(fetch.status).toBe(0);
       const files = spawnSync(process.execPath, [join(bin, 'ignition'), '-platform=file', '--stage=files', '-root', join(work, 'root'), ...common], { env, encoding: 'utf8' });
       expect(files.status).toBe(0);
       expect(files.stdout).toContain('files passed');
       expect(await readFile(join(work, 'root', 'etc', 'hello'), 'utf8')).toBe('hello');
+      expect(await readFile(join(work, 'root', 'etc', 'remote'), 'utf8')).toBe('served\n');
     } finally {
       await rm(work, { recursive: true, force: true });
     }

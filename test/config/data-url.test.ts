@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeDataUrl, encodeDataUrl, escapeDataUrlText, shortestDataUrl } from '../../src/config/data-url.ts';
+import { dataUrlError, decodeDataUrl, encodeDataUrl, escapeDataUrlText, shortestDataUrl } from '../../src/config/data-url.ts';
 import { canRun, hasCommand } from '../helpers/env.ts';
 
 function text(url: string): string {
@@ -244,5 +244,20 @@ describe.skipIf(!haveValidator)('decodeDataUrl against upstream ignition-validat
     expect(new Set(comparable.map((c) => c.upstream)).size).toBeGreaterThan(15);
     expect(comparable.filter((c) => c.upstream === 'OK').length).toBeGreaterThan(25);
     expect(comparable.filter((c) => c.upstream !== c.ours)).toEqual([]);
+  });
+});
+
+describe('dataUrlError', () => {
+  it('gives the full decoder\'s verdict, including on the headers it reads without the lexer', () => {
+    const header = fc.constantFrom('data:;base64,', 'data:,', 'data:text/plain;base64,', 'data:;base64', 'data:;charset=utf-8,');
+    const payload = fc.array(fc.constantFrom('A', 'b', '9', '+', '/', '=', '==', '%', '%2', '%20', '%zz', ' ', '#', 'é', '\n', ','), { maxLength: 12 });
+    fc.assert(
+      fc.property(header, payload, (head, parts) => {
+        const url = head + parts.join('');
+        const full = decodeDataUrl(url);
+        expect(dataUrlError(url)).toBe('error' in full ? full.error : undefined);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

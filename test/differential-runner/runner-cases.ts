@@ -9,8 +9,8 @@ export interface RunnerCase {
   /** The user config (object or raw text); `url(name)` addresses one of the case's routes. */
   config: (url: (name: string) => string) => Record<string, unknown> | string;
   serve?: (url: (name: string) => string) => Record<string, Served>;
-  /** base.d files by name. */
-  base?: Record<string, Record<string, unknown>>;
+  /** Files of the system config directory by relative path (`base.d/10.ign`, `user.ign`). */
+  system?: Record<string, Record<string, unknown> | string>;
   /**
    * `fetch`: both runners fail, Kindling already in its fetch stage, leaving the root untouched;
    * `any`: both fail, in whichever stage (files-stage errors may leave partial writes on both sides).
@@ -134,22 +134,37 @@ export const RUNNER_CASES: RunnerCase[] = [
   {
     name: 'base config only',
     config: () => v('3.3.0', {}),
-    base: { '10-base.ign': v('3.3.0', files({ path: '/etc/from-base', contents: { source: 'data:,base' } })) },
+    system: { 'base.d/10-base.ign': v('3.3.0', files({ path: '/etc/from-base', contents: { source: 'data:,base' } })) },
   },
   {
     name: 'base configs merged in name order under the user config',
     config: () => v('3.3.0', { ...files({ path: '/etc/b', overwrite: true, contents: { source: 'data:,user' } }), passwd: { users: [{ name: 'core', gecos: 'from user' }] } }),
-    base: {
-      '20-second.ign': v('3.2.0', { ...files({ path: '/etc/a', contents: { source: 'data:,second' } }), passwd: { users: [{ name: 'core', shell: '/bin/sh' }] } }),
-      '10-first.ign': v('3.3.0', files({ path: '/etc/a', contents: { source: 'data:,first' } }, { path: '/etc/b', contents: { source: 'data:,base' } })),
+    system: {
+      'base.d/20-second.ign': v('3.2.0', { ...files({ path: '/etc/a', contents: { source: 'data:,second' } }), passwd: { users: [{ name: 'core', shell: '/bin/sh' }] } }),
+      'base.d/10-first.ign': v('3.3.0', files({ path: '/etc/a', contents: { source: 'data:,first' } }, { path: '/etc/b', contents: { source: 'data:,base' } })),
     },
   },
   {
     name: 'base config with a unit and remote user contents',
     config: (url) => v('3.3.0', files({ path: '/etc/remote-with-base', contents: { source: url('motd') } })),
     serve: () => ({ motd }),
-    base: { 'units.ign': v('3.3.0', { systemd: { units: [{ name: 'base.service', enabled: true, contents: '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n' }] } }) },
+    system: { 'base.d/units.ign': v('3.3.0', { systemd: { units: [{ name: 'base.service', enabled: true, contents: '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n' }] } }) },
   },
+  {
+    name: 'base.platform.d/file on top of base.d',
+    config: () => v('3.3.0', {}),
+    system: {
+      'base.d/10.ign': v('3.3.0', files({ path: '/etc/layer', contents: { source: 'data:,base.d' } }, { path: '/etc/only-base', contents: { source: 'data:,b' } })),
+      'base.platform.d/file/10.ign': v('3.3.0', files({ path: '/etc/layer', mode: 384, contents: { source: 'data:,platform' } })),
+    },
+  },
+  {
+    name: 'user.ign in the system config directory wins over the platform',
+    config: () => v('3.3.0', files({ path: '/etc/from-platform', contents: { source: 'data:,p' } })),
+    system: { 'user.ign': v('3.3.0', files({ path: '/etc/from-user-ign', contents: { source: 'data:,u' } })) },
+  },
+  { name: 'empty user config', config: () => '' },
+  { name: 'empty user config with a base config', config: () => '', system: { 'base.d/a.ign': v('3.3.0', files({ path: '/etc/base-only', contents: { source: 'data:,b' } })) } },
   { name: 'contents 404', fails: 'fetch', config: (url) => v('3.3.0', files({ path: '/etc/first', contents: { source: 'data:,ok' } }, { path: '/etc/missing', contents: { source: url('nothing') } })) },
   {
     name: 'contents hash mismatch',

@@ -56,7 +56,7 @@ async function runCase(c: RunnerCase, i: number, template: string, stubs: string
       dir: sides[side],
       root: roots[side],
       configText: typeof config === 'string' ? config : JSON.stringify(config),
-      baseConfigs: c.base === undefined ? undefined : Object.fromEntries(Object.entries(c.base).map(([name, value]) => [name, JSON.stringify(value)])),
+      systemFiles: Object.fromEntries(Object.entries(c.system ?? {}).map(([path, value]) => [path, typeof value === 'string' ? value : JSON.stringify(value)])),
     };
   };
   const ourPrefix = `k${i}`;

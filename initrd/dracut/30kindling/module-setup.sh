@@ -8,7 +8,8 @@ check() {
 }
 
 depends() {
-    echo systemd
+    # dracut-systemd brings emergency.service, where a failed stage ends.
+    echo systemd dracut-systemd
 }
 
 install() {

@@ -37,8 +37,8 @@ export interface RunRequest {
   root: string;
   /** The user config as given to the `file` platform. */
   configText: string;
-  /** Base configs by file name, put in base.d of the system config directory. */
-  baseConfigs?: Record<string, string>;
+  /** Files of the system config directory (/usr/lib/ignition) by relative path: `base.d/x.ign`, `user.ign`. */
+  systemFiles?: Record<string, string>;
   /** Called between the stages (after a passed fetch stage). */
   afterFetch?: () => void;
   /** Run the files stage even when the fetch stage failed (to show it changes nothing). */
@@ -118,22 +118,22 @@ function writeInputs(request: RunRequest, systemDir: string): string {
   mkdirSync(join(request.dir, 'run/ignition'), { recursive: true });
   const file = join(request.dir, 'config.ign');
   writeFileSync(file, request.configText);
-  for (const [name, text] of Object.entries(request.baseConfigs ?? {})) {
-    mkdirSync(join(systemDir, 'base.d'), { recursive: true });
-    writeFileSync(join(systemDir, 'base.d', name), text);
+  for (const [path, text] of Object.entries(request.systemFiles ?? {})) {
+    mkdirSync(dirname(join(systemDir, path)), { recursive: true });
+    writeFileSync(join(systemDir, path), text);
   }
   return file;
 }
 
 /**
- * Ignition 2.14 reads base configs only from /usr/lib/ignition (no environment override), so a run
- * with base configs gets a private mount namespace where an overlay adds them to /usr/lib.
+ * Ignition 2.14 reads system configs only from /usr/lib/ignition (no environment override), so a
+ * run with system files gets a private mount namespace where an overlay adds them to /usr/lib.
  */
 export function runUpstream(request: RunRequest, stubs: string, binary = IGNITION_BIN): Promise<RunResult> {
   const lower = join(request.dir, 'upstream-lib');
   const configFile = writeInputs(request, join(lower, 'ignition'));
   const env = { ...process.env, PATH: `${stubs}:${process.env.PATH ?? ''}`, IGNITION_CONFIG_FILE: configFile };
-  const withBase = request.baseConfigs !== undefined && Object.keys(request.baseConfigs).length > 0;
+  const withBase = Object.keys(request.systemFiles ?? {}).length > 0;
   const overlay = `mount --make-rprivate / && mount -t overlay overlay -o lowerdir=${lower}:/usr/lib /usr/lib && exec "$@"`;
   return runStages(request, (_stage, flags) => (withBase ? ['unshare', ['-m', 'sh', '-c', overlay, 'sh', binary, ...flags]] : [binary, flags]), env);
 }
