@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { makeTemplateRoot } from '../../test/stages/files/support/template-root.ts';
 import { IGNITION_BIN, installKindling, installSetfilesStub, runKindling, runUpstream, type RunRequest, type RunResult } from '../../test/differential-runner/support/runners.ts';
 import { startServer } from '../../test/differential-runner/support/server.ts';
-import { loadAverage, recordSection } from '../files/results-section.ts';
+import { loadAverage, recordSection, sourceVersion } from '../files/results-section.ts';
 
 const HEADING = '## Resources';
 
@@ -150,7 +150,7 @@ try {
     'Kindling: `dist/esm/kindling.js` through a symlink named `ignition`; its fetch stage fetches and verifies every',
     'resource into the cache beside the state file (16 at a time), and its files stage reads only that cache.',
     'Every run checks every file\'s content afterwards (outside the timing).',
-    `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; ${runs} pairs, measured ${new Date().toISOString().slice(0, 10)};`,
+    `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; source ${sourceVersion()}; ${runs} pairs, measured ${new Date().toISOString().slice(0, 10)};`,
     `load average (1 min) ${loads.join(', ')} before the first and after each pair: other work shares the machine.`,
     '',
     '| Run | median ms | min ms | fetch stage median ms | files stage median ms |',

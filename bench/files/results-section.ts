@@ -1,5 +1,6 @@
 // Replaces one `## ` section of bench/RESULTS.md (or appends it), so each benchmark rewrites only
 // the section it owns and keeps the command that produced the numbers next to them.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,4 +20,15 @@ export function recordSection(heading: string, text: string): void {
 /** The 1-minute load average, to print beside every number measured on a shared machine. */
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?';
+}
+
+/** The commit the measured build came from, and whether src/ had uncommitted changes. */
+export function sourceVersion(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} with uncommitted changes in src/` : head;
+  } catch {
+    return 'unknown commit';
+  }
 }

@@ -11,7 +11,7 @@ import { IGNITION_BIN as IGNITION, installKindling } from '../../test/differenti
 import { normalizeContent } from '../../test/differential-runner/support/normalize.ts';
 import { makeTemplateRoot } from '../../test/stages/files/support/template-root.ts';
 import { diffTrees, snapshotTree } from '../../test/stages/files/support/tree.ts';
-import { loadAverage, recordSection } from './results-section.ts';
+import { loadAverage, recordSection, sourceVersion } from './results-section.ts';
 import { filesWorkload } from './workload.ts';
 
 const HEADING = '## Runner: files stage';
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       '(config from the cache its fetch stage wrote once, `setfiles` stubbed) and Kindling\'s `dist/esm/kindling.js`',
       'through a symlink named `ignition`, `-stage files`, reading the config cache and the resource cache (the decoded',
       `data URLs) that its own \`-stage fetch\` wrote once beforehand (that fetch stage took ${fmt(ourFetch)} ms, not counted below).`,
-      `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; ${pairs} pairs, measured ${new Date().toISOString().slice(0, 10)};`,
+      `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; source ${sourceVersion()}; ${pairs} pairs, measured ${new Date().toISOString().slice(0, 10)};`,
       `load average (1 min) ${loads.join(', ')} before the first and after each pair: other work shares the machine.`,
       '',
       '| Run | median ms | min ms |',
@@ -122,11 +122,12 @@ async function main(): Promise<void> {
       `Paired ratio Kindling / Ignition (median of per-pair ratios): **${median(ratios).toFixed(2)}** (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}).`,
       `Kindling / \`cp -a\` (medians): ${(median(ours) / median(copies)).toFixed(2)}.`,
       '',
-      'Where Kindling\'s time goes (one `node --cpu-prof` run of the files stage through the CLI, 1.73 s, load about 9,',
-      'measured 2026-11-22): 540 ms idle, waiting on the libuv thread pool (every fs call is asynchronous) and on the',
-      'shadow tools; 290 ms garbage collection; 136 ms re-parsing and validating the 2.5 MB config cache, which still',
-      'holds every data URL that the resource cache already has decoded; about 250 ms in open/rename/lstat/mkdir/write',
-      'themselves. Upstream does the same syscalls synchronously from one Go process. The machine is shared with other',
+      'Where Kindling\'s time goes (one `node --cpu-prof` run of the files stage through the CLI at 129f249, load 1.4,',
+      'measured 2026-11-22: 428 ms in all): 76 ms garbage collection, 52 ms re-parsing and validating the 2.5 MB config',
+      'cache (which still holds every data URL that the resource cache already has decoded), 50 ms idle (waiting on the',
+      'libuv thread pool and the shadow tools), about 25 ms compiling modules; the rest is spread thin over the stage\'s',
+      'own JavaScript and the syscalls. An earlier profile at load 9 took 1.73 s, 540 ms of it idle: under load the',
+      'asynchronous fs calls wait longest. Upstream makes the same syscalls synchronously from one Go process. The machine is shared with other',
       'jobs, so absolute times vary a lot between runs; the paired ratio is the number to compare.',
       '',
     ].join('\n');

@@ -26,7 +26,8 @@ import { CONFIG_STAGES } from './stages.ts';
 import { filesStageInterrupted } from '../stages/files/index.ts';
 import { emptyState, loadState, mergeOutputs, previousOutputs, saveState, userConfigProvided, type RunState } from './state.ts';
 
-const FETCH_CONCURRENCY = 16;
+// Upstream fetches one at a time; 32 in flight hides latency without flooding a provisioning server.
+const FETCH_CONCURRENCY = 32;
 
 export interface RunHooks {
   /** Where log lines go; by default the journal's stream protocol or stdout (--log-to-stdout). */

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 
 export const IGNITION_BIN = process.env.IGNITION_BIN ?? '/usr/lib/dracut/modules.d/30ignition/ignition';
 
-const STAGE_TIMEOUT_MS = 45_000;
+const STAGE_TIMEOUT_MS = 30_000;
 
 /** The repository, found upwards from this module (which benchmarks run from a bundle in .tmp/). */
 function repository(): string {
