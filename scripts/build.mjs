@@ -1,6 +1,6 @@
 // Bundles the CLI twice from src/main.ts:
 // - dist/kindling.cjs: one self-contained CommonJS file, the payload of the single executable in
-//   the initramfs (which compiles it once into a code cache);
+//   the initramfs (scripts/build-sea.mjs);
 // - dist/esm/kindling.js + chunks: the npm bins, split so a command loads only its own code
 //   (validate does not pay for the HTTP client, transpile not for the runner), since Node 20
 //   has no compile cache and every start parses what it loads.

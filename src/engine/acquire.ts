@@ -4,12 +4,9 @@
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { mergeConfigs } from '../config/merge.ts';
-import type { Config } from '../config/index.ts';
-import { LATEST_VERSION } from '../config/versions.ts';
 import { cmdlinePath, readKernelParams } from '../providers/cmdline.ts';
 import { getProvider } from '../providers/index.ts';
-import { readBaseConfigs, readSystemUserConfig, systemConfigDirs } from '../providers/system.ts';
+import { readSystemUserConfig, systemConfigDirs } from '../providers/system.ts';
 import { readConfigDevice, userConfigSources } from '../providers/sources.ts';
 import type { FetchedConfig, Provider, ProviderContext } from '../providers/types.ts';
 import { userDataToConfig } from '../providers/user-data.ts';
@@ -19,10 +16,7 @@ import type { Exec } from '../system/exec.ts';
 import type { Logger } from '../system/log.ts';
 import type { Tools } from '../system/distro.ts';
 import type { RunOptions } from './options.ts';
-import { parseOrThrow } from './parse.ts';
 import type { RunState } from './state.ts';
-
-export const emptyConfig = (): Config => ({ ignition: { version: LATEST_VERSION } });
 
 export interface AcquireContext {
   options: RunOptions;
@@ -80,11 +74,3 @@ export function providerContext(ctx: Pick<AcquireContext, 'options' | 'exec' | '
 }
 
 /** Base configs for the platform, merged in order; each is parsed but never rendered. */
-export async function readBase(options: RunOptions, log: (line: string) => void, state?: RunState): Promise<Config> {
-  let base = emptyConfig();
-  for (const found of await readBaseConfigs(systemConfigDirs(options.env), options.platform)) {
-    base = mergeConfigs(base, parseOrThrow(found.text, found.source, log)) as Config;
-    state?.fetchedConfigs.push({ kind: 'base', source: found.source, referenced: false });
-  }
-  return base;
-}

@@ -20,6 +20,8 @@ export interface RunState {
   luks: LuksRecord[];
   /** Mount points the mount stage created, relative to the root. */
   createdDirectories: string[];
+  /** sha256 of the config cache as the fetch stage wrote it (config-cache.ts). */
+  configCacheSha256?: string;
 }
 
 export const emptyState = (): RunState => ({ fetchedConfigs: [], resources: {}, luks: [], createdDirectories: [] });
@@ -32,6 +34,7 @@ export async function loadState(file: string): Promise<RunState> {
       resources: parsed.resources ?? {},
       luks: parsed.luks ?? [],
       createdDirectories: parsed.createdDirectories ?? [],
+      ...(typeof parsed.configCacheSha256 === 'string' ? { configCacheSha256: parsed.configCacheSha256 } : {}),
     };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();

@@ -16,10 +16,19 @@ const MAX_LINKS = 40;
 export interface ResolveOptions {
   /** Also follow a symlink in the last component (hard-link targets, home directories). */
   followLast?: boolean;
+  /**
+   * Host paths known to be real directories (not links). A caller resolving many paths under the
+   * same directories passes one set to all calls: components in it are not looked up again, and
+   * directories the lookup finds are added. The caller must clear it when it removes or replaces
+   * nodes, since a directory could then become a link.
+   */
+  knownDirs?: Set<string>;
 }
 
 function components(path: string): string[] {
-  return path.split('/').filter((part) => part !== '' && part !== '.');
+  const parts: string[] = [];
+  for (const part of path.split('/')) if (part !== '' && part !== '.') parts.push(part);
+  return parts;
 }
 
 /**
@@ -27,28 +36,39 @@ function components(path: string): string[] {
  * result is where a new node would be created. Throws ELOOP-style errors for link cycles.
  */
 export async function resolveInRoot(root: string, path: string, options: ResolveOptions = {}): Promise<string> {
+  const known = options.knownDirs;
+  // Host path of `done` so far, kept incrementally: joining every component again per lookup
+  // dominated the cost of resolving thousands of paths.
+  const base = join(root);
+  const prefix = base.endsWith(sep) ? base.slice(0, -1) : base;
   const done: string[] = [];
-  const pending = components(path);
+  const hosts: string[] = [];
+  // Reversed, so taking the next component is a pop, not a shift.
+  const pending = components(path).reverse();
   let links = 0;
   let missing = false;
   while (pending.length > 0) {
-    const part = pending.shift() as string;
+    const part = pending.pop() as string;
     if (part === '..') {
       done.pop();
+      hosts.pop();
       continue;
     }
     const isLast = pending.length === 0;
-    if (missing || (isLast && options.followLast !== true)) {
+    const host = `${hosts.length === 0 ? prefix : (hosts[hosts.length - 1] as string)}${sep}${part}`;
+    if (missing || (isLast && options.followLast !== true) || known?.has(host) === true) {
       done.push(part);
+      hosts.push(host);
       continue;
     }
-    const host = join(root, ...done, part);
     const stat = lstatSync(host, { throwIfNoEntry: false });
     // Below a missing directory nothing can be a link, but later `..` still has to clamp.
     if (stat === undefined) missing = true;
     const isLink = stat?.isSymbolicLink() === true;
     if (!isLink) {
+      if (known !== undefined && stat?.isDirectory() === true) known.add(host);
       done.push(part);
+      hosts.push(host);
       continue;
     }
     if (++links > MAX_LINKS) {
@@ -58,8 +78,12 @@ export async function resolveInRoot(root: string, path: string, options: Resolve
       });
     }
     const target = readlinkSync(host);
-    if (target.startsWith('/')) done.length = 0;
-    pending.unshift(...components(target));
+    if (target.startsWith('/')) {
+      done.length = 0;
+      hosts.length = 0;
+    }
+    const next = components(target);
+    for (let i = next.length - 1; i >= 0; i--) pending.push(next[i] as string);
   }
   return join(root, ...done);
 }

@@ -2,7 +2,7 @@
 // runs the stage units under QEMU, provisions a blank disk, and on an invalid config prints the
 // failure banner before the emergency target (rd.shell=0 rd.emergency=poweroff ends the guest).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -44,7 +44,6 @@ function bootDracut(image: string, disk: string, config: string): { status: numb
     status = failed.status ?? -1;
     output = failed.stdout ?? '';
   }
-  // eslint-disable-next-line no-control-regex
   return { status, console: output.replace(/\x1b\[[0-9;]*m/g, '') };
 }
 
@@ -54,6 +53,7 @@ describe.runIf(available)('dracut module under QEMU', () => {
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'kindling-dracut-boot-'));
+    mkdirSync(join(repo, '.cache', 'boot-logs'), { recursive: true });
     if (!existsSync(join(repo, 'dist', 'kindling.cjs'))) {
       execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'ignore' });
     }
@@ -79,13 +79,14 @@ describe.runIf(available)('dracut module under QEMU', () => {
     const result = bootDracut(image, disk, join(fixtures, 'dracut.ign'));
     writeFileSync(join(repo, '.cache', 'boot-logs', 'dracut.log'), result.console);
     for (const stage of ['fetch-offline', 'kargs', 'disks', 'mount', 'files']) {
-      expect(result.console).toMatch(new RegExp(`Finished ignition-${stage}[^\\n]*Ignition \\(${stage}\\)`));
+      // systemd shortens long unit names on the console; the description is whole.
+      expect(result.console).toMatch(new RegExp(`Finished [^\\n]*Ignition \\(${stage}\\)\\.`));
     }
-    expect(result.console).toContain('Reached target ignition-complete.target');
+    expect(result.console).toMatch(/Reached target [^\n]*Ignition Complete\./);
     expect(result.console).toContain('umount: umount passed');
     expect(result.console).not.toContain('Kindling (Ignition) failed');
     // The fetch stage is skipped: the config came from fw_cfg without networking.
-    expect(result.console).not.toMatch(/Finished ignition-fetch\.service/);
+    expect(result.console).not.toMatch(/Finished [^\n]*Ignition \(fetch\)\./);
 
     const [root] = partitions(disk);
     expect(root).toMatchObject({ number: 1, name: 'root' });
@@ -106,8 +107,8 @@ describe.runIf(available)('dracut module under QEMU', () => {
     writeFileSync(join(repo, '.cache', 'boot-logs', 'dracut-invalid.log'), result.console);
     expect(result.console).toContain('Kindling (Ignition) failed: the first-boot configuration was not applied.');
     expect(result.console).toContain('path not absolute');
-    expect(result.console).toMatch(/Reached target kindling-emergency\.target/);
-    expect(result.console).not.toMatch(/Starting ignition-disks/);
+    expect(result.console).toMatch(/Reached target [^\n]*Kindling: Ignition failed\./);
+    expect(result.console).not.toMatch(/Starting [^\n]*Ignition \(disks\)/);
     expect(sha256(disk)).toBe(before);
   }, BOOT_MS);
 });

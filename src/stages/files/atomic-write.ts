@@ -13,7 +13,7 @@ import {
 import { basename, dirname, join, sep } from 'node:path';
 import { ProvisionError } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
-import { isInsideRoot } from '../../system/path.ts';
+import { isInsideRoot, resolveInRoot } from '../../system/path.ts';
 import type { ResourceContents } from '../context.ts';
 
 export const TEMP_PREFIX = '.kindling-tmp-';
@@ -44,6 +44,14 @@ const knownDirs = new Set<string>();
 
 export function forgetKnownDirs(): void {
   knownDirs.clear();
+}
+
+/**
+ * resolveInRoot sharing the known directories: a run resolves a thousand paths below the same few
+ * directories, and each lookup would otherwise lstat every parent again.
+ */
+export function resolveNode(root: string, path: string, options: { followLast?: boolean } = {}): Promise<string> {
+  return resolveInRoot(root, path, { ...options, knownDirs });
 }
 
 /** Removes whatever is at `path`, recursively. */
@@ -113,11 +121,18 @@ function writeAll(fd: number, data: Uint8Array): void {
   while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
+/**
+ * One read buffer for the whole process: allocating 1 MiB per file read made the stage spend more
+ * on allocation and garbage collection than on copying. Safe because reads are synchronous and
+ * `each` consumes a chunk before the next read.
+ */
+let sharedBuffer: Buffer | undefined;
+
 /** Calls `each` with successive chunks of a file, reusing one buffer. */
 function readChunks(path: string, each: (chunk: Buffer) => void): void {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
+    const buffer = (sharedBuffer ??= Buffer.allocUnsafe(CHUNK));
     for (;;) {
       const n = readSync(fd, buffer, 0, CHUNK, null);
       if (n === 0) break;
@@ -130,12 +145,19 @@ function readChunks(path: string, each: (chunk: Buffer) => void): void {
 
 export async function writeAtomic(spec: WriteSpec): Promise<string> {
   const temp = tempPathFor(spec.target);
-  const stale = lstatOrNull(temp);
-  if (stale?.isDirectory() === true) removeNode(temp);
-  else if (stale !== null) unlinkSync(temp);
   const hash = createHash('sha256');
-  // O_EXCL: a symlink planted at the temp name is never followed.
-  const fd = openSync(temp, 'wx', 0o600);
+  // O_EXCL: a symlink planted at the temp name is never followed. Whatever a killed run left at
+  // the temp name is cleared only when the create finds it, so the usual case costs no lstat.
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx', 0o600);
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error;
+    const stale = lstatOrNull(temp);
+    if (stale?.isDirectory() === true) removeNode(temp);
+    else if (stale !== null) unlinkSync(temp);
+    fd = openSync(temp, 'wx', 0o600);
+  }
   let written = false;
   try {
     for await (const piece of spec.pieces()) {

@@ -6,9 +6,8 @@ import { chmodSync, linkSync, mkdirSync, readlinkSync, symlinkSync } from 'node:
 import { dirname, posix } from 'node:path';
 import { ProvisionError, type ConfigPath } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
-import { resolveInRoot } from '../../system/path.ts';
 import type { Config, DirectoryEntry, FileEntry, LinkEntry, ResourceContents } from '../context.ts';
-import { chownRoot, hashFile, lstatOrNull, mkdirParents, removeNode, writeAtomic } from './atomic-write.ts';
+import { chownRoot, hashFile, lstatOrNull, mkdirParents, removeNode, resolveNode, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 import { applyOwnerAndMode, resolveOwner } from './owners.ts';
 
@@ -27,7 +26,14 @@ export function planNodes(storage: Config['storage']): Planned[] {
   const dirs = (storage?.directories ?? []).map((entry, i): Planned => ({ kind: 'directory', entry, at: ['storage', 'directories', i] }));
   const links = (storage?.links ?? []).map((entry, i): Planned => ({ kind: 'link', entry, at: ['storage', 'links', i] }));
   const isHard = (p: Planned): boolean => p.kind === 'link' && p.entry.hard === true;
-  const byDepth = (a: Planned, b: Planned): number => depth(a.entry.path) - depth(b.entry.path);
+  // Computed once per entry: the sort compares each entry many times.
+  const depths = new Map<Planned, number>();
+  const depthOf = (p: Planned): number => {
+    let d = depths.get(p);
+    if (d === undefined) depths.set(p, (d = depth(p.entry.path)));
+    return d;
+  };
+  const byDepth = (a: Planned, b: Planned): number => depthOf(a) - depthOf(b);
   const all = [...files, ...dirs, ...links];
   return [...all.filter((p) => !isHard(p)).sort(byDepth), ...all.filter(isHard).sort(byDepth)];
 }
@@ -42,7 +48,7 @@ function cleanTarget(target: string): string {
 async function checkConflicts(r: FilesRun, plan: readonly Planned[]): Promise<void> {
   const seen = new Map<string, string>();
   for (const p of plan) {
-    const host = await resolveInRoot(r.root, p.entry.path);
+    const host = await resolveNode(r.root, p.entry.path);
     const other = seen.get(host);
     if (other !== undefined) {
       throw new ProvisionError({
@@ -59,7 +65,7 @@ export async function createNodes(r: FilesRun, storage: Config['storage']): Prom
   const plan = planNodes(storage);
   await checkConflicts(r, plan);
   for (const p of plan) {
-    const host = await resolveInRoot(r.root, p.entry.path);
+    const host = await resolveNode(r.root, p.entry.path);
     try {
       if (p.kind === 'file') await r.ctx.log.op('writing file', p.entry.path, () => createFile(r, p.entry, host, p.at));
       else if (p.kind === 'directory') await r.ctx.log.op('creating directory', p.entry.path, () => createDirectory(r, p.entry, host));
@@ -148,7 +154,7 @@ async function createDirectory(r: FilesRun, entry: DirectoryEntry, host: string)
 async function createLink(r: FilesRun, entry: LinkEntry, host: string): Promise<void> {
   const target = entry.target ?? '';
   const hard = entry.hard === true;
-  const targetHost = hard ? await resolveInRoot(r.root, target) : '';
+  const targetHost = hard ? await resolveNode(r.root, target) : '';
   let stat = lstatOrNull(host);
   if (stat !== null) {
     let same = false;

@@ -6,13 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PRESET_FILE, SYSTEMD_UNIT_DIR } from '../../system/distro.ts';
-import { resolveInRoot } from '../../system/path.ts';
 import type { Unit } from '../context.ts';
-import { errnoCode, lstatOrNull, mkdirParents, removeNode, writeAtomic } from './atomic-write.ts';
+import { errnoCode, lstatOrNull, mkdirParents, removeNode, resolveNode, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 
 async function writeText(r: FilesRun, path: string, text: string): Promise<void> {
-  const host = await resolveInRoot(r.root, path);
+  const host = await resolveNode(r.root, path);
   r.created.push(...(await mkdirParents(r.root, dirname(host))));
   const existing = lstatOrNull(host);
   if (existing !== null && !existing.isFile()) removeNode(host);
@@ -27,7 +26,7 @@ async function writeText(r: FilesRun, path: string, text: string): Promise<void>
 }
 
 async function mask(r: FilesRun, unit: Unit): Promise<void> {
-  const host = await resolveInRoot(r.root, join(SYSTEMD_UNIT_DIR, unit.name));
+  const host = await resolveNode(r.root, join(SYSTEMD_UNIT_DIR, unit.name));
   const stat = lstatOrNull(host);
   if (stat?.isSymbolicLink() === true && readlinkSync(host) === '/dev/null') return;
   if (stat !== null) removeNode(host);
@@ -37,7 +36,7 @@ async function mask(r: FilesRun, unit: Unit): Promise<void> {
 }
 
 async function unmask(r: FilesRun, unit: Unit): Promise<void> {
-  const host = await resolveInRoot(r.root, join(SYSTEMD_UNIT_DIR, unit.name));
+  const host = await resolveNode(r.root, join(SYSTEMD_UNIT_DIR, unit.name));
   const stat = lstatOrNull(host);
   if (stat?.isSymbolicLink() === true && readlinkSync(host) === '/dev/null') unlinkSync(host);
 }
@@ -112,7 +111,7 @@ async function writePresets(r: FilesRun, units: readonly Unit[]): Promise<void> 
         disable.push(unit.name);
       }
     }
-    const host = await resolveInRoot(r.root, PRESET_FILE);
+    const host = await resolveNode(r.root, PRESET_FILE);
     let previous = '';
     try {
       previous = await readFile(host, 'utf8');
