@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IGNITION_BIN as IGNITION, installKindling } from '../../test/differential-runner/support/runners.ts';
-import { normalizeContent } from '../../test/differential-runner/support/normalize.ts';
+import { normalizeContent } from '../../test/differential-files/normalize.ts';
 import { makeTemplateRoot } from '../../test/stages/files/support/template-root.ts';
 import { diffTrees, snapshotTree } from '../../test/stages/files/support/tree.ts';
 import { loadAverage, recordSection, sourceVersion } from './results-section.ts';

@@ -13,26 +13,10 @@ import { testContext } from '../stages/files/support/context.ts';
 import { makeTemplateRoot } from '../stages/files/support/template-root.ts';
 import { diffTrees, snapshotTree } from '../stages/files/support/tree.ts';
 import { CASES } from './cases.ts';
+import { normalizeContent } from './normalize.ts';
 
 const IGNITION = process.env.IGNITION_BIN ?? '/usr/lib/dracut/modules.d/30ignition/ignition';
 const runnable = canRun('Ignition 2.14 and root for the differential files test', isRoot && existsSync(IGNITION));
-
-/** Documented differences (docs/compatibility.md, Runner), applied to both trees' file contents. */
-export function normalizeContent(path: string, data: Buffer): Buffer {
-  if (path === '/etc/.ignition-result.json') {
-    const report = JSON.parse(data.toString()) as Record<string, unknown>;
-    delete report.provisioningDate;
-    return Buffer.from(JSON.stringify(report));
-  }
-  if (path === '/etc/systemd/system-preset/20-ignition.preset') {
-    return Buffer.from(data.toString().split('\n').sort().join('\n'));
-  }
-  if (path === '/etc/gshadow' || path === '/etc/gshadow-') {
-    // Ignition 2.14 always ran `groupadd --password *`; current upstream and Kindling leave "!".
-    return Buffer.from(data.toString().replace(/^([^:\n]*):!:/gm, '$1:*:'));
-  }
-  return data;
-}
 
 /**
  * The part of version translation that matters here: specs before 3.6.0 strip set-id and sticky

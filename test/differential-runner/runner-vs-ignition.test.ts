@@ -13,7 +13,7 @@ import { canRun, isRoot } from '../helpers/env.ts';
 import { makeTemplateRoot } from '../stages/files/support/template-root.ts';
 import { diffTrees, snapshotTree, type Tree } from '../stages/files/support/tree.ts';
 import { RUNNER_CASES, type RunnerCase } from './runner-cases.ts';
-import { normalizeContent } from './support/normalize.ts';
+import { normalizeContent } from '../differential-files/normalize.ts';
 import { IGNITION_BIN, installKindling, installSetfilesStub, pool, runKindling, runUpstream, type RunRequest, type RunResult } from './support/runners.ts';
 import { startServer, type LoopbackServer } from './support/server.ts';
 

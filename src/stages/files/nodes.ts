@@ -122,14 +122,17 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
     return;
   }
   r.created.push(...(await mkdirParents(r.root, dirname(host))));
+  // With no owner to set (a chown would clear set-id bits), the temp file gets its final mode
+  // before the rename, which saves a chmod per file.
+  const ownerless = owner.uid === undefined && owner.gid === undefined;
   await writeAtomic({
     target: host,
-    mode: 0o644,
+    mode: ownerless && entry.mode != null ? entry.mode & 0o7777 : 0o644,
     pieces: () => contentPieces(r, entry, at, null),
     beforeRename: (sha256) => r.journal.add({ kind: 'content', key, sha256 }),
   });
   r.created.push(host);
-  await applyOwnerAndMode(host, owner, entry.mode);
+  if (!ownerless) await applyOwnerAndMode(host, owner, entry.mode);
 }
 
 async function createDirectory(r: FilesRun, entry: DirectoryEntry, host: string): Promise<void> {
