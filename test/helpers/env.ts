@@ -31,9 +31,9 @@ export function canRun(what: string, available: boolean): boolean {
  * True when the running kernel has a driver a test needs (md, device-mapper). Unlike a missing
  * package, a missing driver cannot be installed by .ci/run: CI's kernel (a Firecracker guest
  * without modules) lacks md and dm. Such tests are skipped there with this reason, and the same
- * scenarios run inside the QEMU guest of test/boot, whose Debian kernel has the drivers.
+ * scenarios run inside the QEMU guest of test/boot/raid-luks.test.ts, whose Debian kernel has the drivers.
  */
 export function kernelHas(driver: string, available: boolean): boolean {
-  if (!available) console.warn(`skipping: this kernel has no ${driver}; test/boot covers it in a QEMU guest`);
+  if (!available) console.warn(`skipping: this kernel has no ${driver}; test/boot/raid-luks.test.ts covers it in a QEMU guest`);
   return available;
 }

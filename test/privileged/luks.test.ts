@@ -1,5 +1,6 @@
 // A LUKS2 volume opened through device-mapper with a key file (root, loop devices, dm-crypt;
-// CI's kernel has no device-mapper, so there the QEMU guest of test/boot covers it). Formatting and
+// CI's kernel has no device-mapper, so there the QEMU guest of test/boot/raid-luks.test.ts covers it,
+// with a keyFile and a generated key, crypttab and /etc/luks checked on the root). Formatting and
 // the reuse rules without device-mapper are covered in test/stages/disks/luks.test.ts.
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';

@@ -1,5 +1,6 @@
 // RAID1 over two loop devices with the real mdadm. Needs root, loop devices and the kernel's md
-// driver; CI's kernel has no md, so there the QEMU guest of test/boot covers RAID instead.
+// driver; CI's kernel has no md, so there the QEMU guest covers RAID instead
+// (test/boot/raid-luks.test.ts: a raid1 over two virtio disks, checked with mdadm --examine).
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Config } from '../../src/stages/context.ts';

@@ -41,6 +41,37 @@ describe('createExec', () => {
     await expect(exec('/nonexistent/tool', [])).rejects.toMatchObject({ code: 'COMMAND_FAILED' });
   });
 
+  test('a missing program names the reason, and reject: false returns it as exit code -1', async () => {
+    const { exec } = setup();
+    await expect(exec('/nonexistent/tool', [])).rejects.toThrow(/ENOENT/);
+    expect((await exec('/nonexistent/tool', [], { reject: false })).exitCode).toBe(-1);
+  });
+
+  test('extra variables extend the inherited environment', async () => {
+    const { exec } = setup();
+    const result = await exec('sh', ['-c', 'printf "%s %s" "$KINDLING_EXEC_TEST" "${PATH:+has-path}"'], { env: { KINDLING_EXEC_TEST: 'extra' } });
+    expect(result.stdout).toBe('extra has-path');
+  });
+
+  test('output is decoded as UTF-8 only once complete, and kept with its final newline', async () => {
+    const { exec } = setup();
+    // Two writes split the 3-byte character; the decoded text must not show replacement characters.
+    const result = await exec('sh', ['-c', "printf '\\342'; sleep 0.05; printf '\\202\\254 euro\\n'; printf 'warn\\n' >&2"]);
+    expect(result).toEqual({ exitCode: 0, stdout: '€ euro\n', stderr: 'warn\n' });
+  });
+
+  test('a command past its timeout is killed and fails', async () => {
+    const { exec } = setup();
+    const error = await exec('sleep', ['30'], { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(ProvisionError.is(error)).toBe(true);
+    expect((error as Error).message).toContain('SIGTERM');
+  });
+
+  test('a tool that exits without reading its input still returns its result', async () => {
+    const { exec } = setup();
+    expect(await exec('true', [], { input: Buffer.alloc(1 << 20) })).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+  });
+
   test('secrets are redacted from the log, the message and the cause', async () => {
     const { exec, lines } = setup();
     const secret = '$6$salt$verysecrethash';

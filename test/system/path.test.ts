@@ -75,3 +75,51 @@ describe('relativeToRoot', () => {
     expect(() => relativeToRoot(root, `${root}-other/x`)).toThrow(/escapes/);
   });
 });
+
+describe('resolveInRoot with a shared set of known directories', () => {
+  const paths = ['/etc/hostname', '/abs/hostname', '/lib/modules', '/usr/up/x', '/../../etc/x', '/abs/../usr', '/slash/etc/x', '/procself/etc/passwd', '/chain/file', '/etc/sub/last', '/new/dir/file'];
+
+  test('gives the same host paths as resolving each path alone, however often it is reused', async () => {
+    const knownDirs = new Set<string>();
+    for (let round = 0; round < 2; round++) {
+      for (const path of paths) expect(await resolveInRoot(root, path, { knownDirs }), path).toBe(await resolveInRoot(root, path));
+    }
+  });
+
+  test('any sequence of paths through links and dots resolves as without the set', async () => {
+    const part = fc.constantFrom('..', '.', 'abs', 'lib', 'usr', 'up', 'slash', 'procself', 'etc', 'sub', 'last', 'chain', 'x');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(part, { maxLength: 8 }), { maxLength: 6 }), fc.boolean(), async (all, followLast) => {
+        const knownDirs = new Set<string>();
+        for (const parts of all) {
+          const path = `/${parts.join('/')}`;
+          expect(await resolveInRoot(root, path, { followLast, knownDirs })).toBe(await resolveInRoot(root, path, { followLast }));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('collects only real directories, never links or missing components', async () => {
+    const knownDirs = new Set<string>();
+    for (const path of paths) await resolveInRoot(root, path, { knownDirs });
+    expect([...knownDirs].sort()).toEqual([join(root, 'etc'), join(root, 'etc/sub'), join(root, 'usr'), join(root, 'usr/lib')]);
+  });
+
+  test('trusts the set: a directory replaced by a link is followed only once the caller clears it', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'kindling-path-known-'));
+    try {
+      mkdirSync(join(tree, 'a'));
+      mkdirSync(join(tree, 'b'));
+      const knownDirs = new Set<string>();
+      expect(await resolveInRoot(tree, '/a/x', { knownDirs })).toBe(join(tree, 'a/x'));
+      rmSync(join(tree, 'a'), { recursive: true });
+      symlinkSync('/b', join(tree, 'a'));
+      expect(await resolveInRoot(tree, '/a/x', { knownDirs })).toBe(join(tree, 'a/x'));
+      knownDirs.clear();
+      expect(await resolveInRoot(tree, '/a/x', { knownDirs })).toBe(join(tree, 'b/x'));
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+});
