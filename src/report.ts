@@ -47,7 +47,7 @@ export class ProvisionError extends Error {
     (this as unknown as Record<symbol, boolean>)[brand] = true;
   }
 
-  /** Works across bundled copies of this module, like undici's and execa's brands. */
+  /** Works across bundled copies of this module, like undici's error brands. */
   static is(value: unknown): value is ProvisionError {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
   }

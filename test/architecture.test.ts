@@ -40,7 +40,6 @@ const PACKAGE_HOMES: Record<string, string[]> = {
   'pkg:ajv': [],
   'pkg:yaml': ['transpiler/yaml.ts'],
   'pkg:undici': ['src/resource/http.ts'],
-  'pkg:execa': ['src/system/exec.ts'],
   'pkg:json-schema-to-typescript': ['schemas/generate-types.ts'],
 };
 
