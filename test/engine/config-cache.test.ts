@@ -2,6 +2,7 @@
 // the same config the full parse gives, and any other cache still goes through full validation.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { scratchOptions } from './support.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -59,25 +60,7 @@ describe('the later stages read the cache the fetch stage wrote', () => {
   });
   afterEach(() => rm(work, { recursive: true, force: true }));
 
-  const options = (stage: StageName): RunOptions => ({
-    stage,
-    platform: 'file',
-    root: join(work, 'root'),
-    configCache: join(work, 'run', 'ignition.json'),
-    stateFile: join(work, 'run', 'ignition', 'state'),
-    needNet: join(work, 'run', 'ignition', 'neednet'),
-    fetchTimeoutMs: 10_000,
-    logToStdout: false,
-    force: false,
-    env: {
-      IGNITION_CONFIG_FILE: join(work, 'config.ign'),
-      IGNITION_KERNEL_CMDLINE_PATH: join(work, 'no-cmdline'),
-      IGNITION_SYSTEM_CONFIG_DIR: join(work, 'sys'),
-      IGNITION_SYSTEM_LOCAL_CONFIG_DIR: join(work, 'sys-local'),
-      IGNITION_SYSTEM_RUNTIME_CONFIG_DIR: join(work, 'sys-runtime'),
-      PATH: process.env.PATH,
-    },
-  });
+  const options = (stage: StageName): RunOptions => scratchOptions(work, stage);
   const run = async (stage: StageName): Promise<unknown> => {
     try {
       await runStage(options(stage), { sink: memorySink().sink });

@@ -5,8 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { DEFAULT_OPTIONS, type StageName } from '../../src/engine/options.ts';
+import type { StageName } from '../../src/engine/options.ts';
 import { runStage } from '../../src/engine/run.ts';
+import { scratchOptions } from './support.ts';
 import { memorySink } from '../../src/system/log.ts';
 import { canRun, hasCommand, isRoot, kernelHas } from '../helpers/env.ts';
 import { attach, cleanUp, dmAvailable, loopAvailable, makeImage, newScratch, uniqueTag, type Scratch } from '../privileged/loop.ts';
@@ -29,23 +30,7 @@ async function stage(name: StageName, config: unknown): Promise<{ lines: string[
   const configFile = join(scratch.dir, 'config.ign');
   writeFileSync(configFile, JSON.stringify(config));
   const { sink, lines } = memorySink();
-  const options = {
-    ...DEFAULT_OPTIONS,
-    stage: name,
-    platform: 'file',
-    root,
-    configCache: join(scratch.dir, 'run', 'ignition.json'),
-    stateFile: stateFile(),
-    needNet: join(scratch.dir, 'run', 'ignition', 'neednet'),
-    env: {
-      PATH: process.env.PATH,
-      IGNITION_CONFIG_FILE: configFile,
-      IGNITION_KERNEL_CMDLINE_PATH: join(scratch.dir, 'no-cmdline'),
-      IGNITION_SYSTEM_CONFIG_DIR: join(scratch.dir, 'sys'),
-      IGNITION_SYSTEM_LOCAL_CONFIG_DIR: join(scratch.dir, 'sys-local'),
-      IGNITION_SYSTEM_RUNTIME_CONFIG_DIR: join(scratch.dir, 'sys-runtime'),
-    },
-  };
+  const options = scratchOptions(scratch.dir, name, { root });
   try {
     await runStage(options, { sink });
     return { lines };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { RunOptions, StageName } from '../../src/engine/options.ts';
 import { runStage } from '../../src/engine/run.ts';
+import { scratchOptions } from './support.ts';
 import { memorySink } from '../../src/system/log.ts';
 
 let server: Server;
@@ -41,35 +42,11 @@ beforeEach(async () => {
 });
 afterEach(() => rm(work, { recursive: true, force: true }));
 
-function options(stage: StageName, config: unknown, extra: Partial<RunOptions> = {}): RunOptions {
-  return {
-    stage,
-    platform: 'file',
-    root: join(work, 'root'),
-    configCache: join(work, 'run', 'ignition.json'),
-    stateFile: join(work, 'run', 'ignition', 'state'),
-    needNet: join(work, 'run', 'ignition', 'neednet'),
-    fetchTimeoutMs: 10_000,
-    logToStdout: false,
-    force: false,
-    env: {
-      IGNITION_CONFIG_FILE: join(work, 'config.ign'),
-      IGNITION_KERNEL_CMDLINE_PATH: join(work, 'no-cmdline'),
-      IGNITION_SYSTEM_CONFIG_DIR: join(work, 'sys'),
-      IGNITION_SYSTEM_LOCAL_CONFIG_DIR: join(work, 'sys-local'),
-      IGNITION_SYSTEM_RUNTIME_CONFIG_DIR: join(work, 'sys-runtime'),
-      PATH: process.env.PATH,
-      ...(typeof config === 'string' ? {} : {}),
-    },
-    ...extra,
-  };
-}
-
 async function run(stage: StageName, config: unknown, extra: Partial<RunOptions> = {}): Promise<{ lines: string[]; error?: unknown }> {
   await writeFile(join(work, 'config.ign'), typeof config === 'string' ? config : JSON.stringify(config));
   const { sink, lines } = memorySink();
   try {
-    await runStage(options(stage, config, extra), { sink });
+    await runStage(scratchOptions(work, stage, extra), { sink });
     return { lines };
   } catch (error) {
     return { lines, error };
