@@ -112,7 +112,7 @@ function record(text: string): void {
   writeFileSync(file, `${next.trimEnd()}\n`);
 }
 
-if (!existsSync(bundle)) throw new Error('dist/kindling.cjs is missing: run `npm run build` first');
+if (!existsSync(bundle)) throw new Error('dist/esm/kindling.js is missing: run `npm run build` first');
 const dir = mkdtempSync(join(tmpdir(), 'kindling-bench-'));
 try {
   const text = largeConfig();
@@ -120,7 +120,7 @@ try {
   writeFileSync(file, text);
   const results = [
     timeProcess('upstream `ignition-validate`', 'ignition-validate', [file]),
-    timeProcess('Kindling `node dist/kindling.cjs validate`', process.execPath, [bundle, 'validate', file]),
+    timeProcess('Kindling `node dist/esm/kindling.js validate` (the npm bin)', process.execPath, [bundle, 'validate', file]),
     timeProcess('`node -e 0` (baseline, not a validator)', process.execPath, ['-e', '0']),
     timeInProcess(text),
   ];
