@@ -1,17 +1,9 @@
 // The files-stage benchmark workload, generated deterministically: 1000 files (inline data URLs,
 // some owned by a created user), 50 units (half enabled), 20 drop-ins, 5 users with SSH keys and
 // 2 groups, as a spec 3.3.0 config that Ignition 2.14 also runs.
+import { seededBytes } from '../seeded-bytes.ts';
 
-/** Same bytes every run: a seeded linear congruential generator. */
-function bytes(seed: number, length: number): Buffer {
-  const out = Buffer.alloc(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state >>> 24;
-  }
-  return out;
-}
+const bytes = seededBytes;
 
 export function filesWorkload(): Record<string, unknown> {
   const files = Array.from({ length: 1000 }, (_, i) => ({

@@ -1,18 +1,10 @@
 // A deterministic, valid, roughly 1.4 MB Ignition config for the validation benchmark: 1000 files
 // with inline data URLs (half base64, half percent-encoded text), 50 units and 5 users.
+import { seededBytes } from '../seeded-bytes.ts';
 
 const VERSION = '3.3.0';
 
-/** Same bytes every run: a linear congruential generator, seeded. */
-function bytes(seed: number, length: number): Buffer {
-  const out = Buffer.alloc(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state >>> 24;
-  }
-  return out;
-}
+const bytes = seededBytes;
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'kindle', 'spark', 'ember', 'flame', 'ash', 'smoke'];
 

@@ -5,7 +5,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { ProvisionError } from '../../src/report.ts';
 import type { Config } from '../../src/stages/context.ts';
 import { runDisks } from '../../src/stages/disks/index.ts';
 import { waitForDevice } from '../../src/system/devices.ts';
@@ -25,6 +24,7 @@ import {
   uniqueTag,
   type Scratch,
 } from './loop.ts';
+import { failure } from '../helpers/failure.ts';
 
 const ESP = 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B';
 const LINUX = '0FC63DAF-8483-4772-8E79-3D69D8477DE4';
@@ -32,16 +32,6 @@ const GUID = '5A4D6B1E-2F3C-4D5E-8F90-A1B2C3D4E5F6';
 
 function config(storage: Record<string, unknown>): Config {
   return { ignition: { version: '3.7.0-experimental' }, storage } as Config;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<ProvisionError> {
-  try {
-    await run();
-  } catch (error) {
-    if (ProvisionError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ProvisionError');
 }
 
 let scratch: Scratch;

@@ -3,7 +3,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { ProvisionError } from '../../src/report.ts';
 import type { Config } from '../../src/stages/context.ts';
 import { runDisks } from '../../src/stages/disks/index.ts';
 import { runMount } from '../../src/stages/mount.ts';
@@ -11,19 +10,10 @@ import { umountStage } from '../../src/stages/umount.ts';
 import { canRun } from '../helpers/env.ts';
 import { testContext } from '../stages/disks/context.ts';
 import { attach, cleanUp, loopAvailable, makeImage, mountsUnder, newScratch, type Scratch } from './loop.ts';
+import { failure } from '../helpers/failure.ts';
 
 function config(filesystems: Record<string, unknown>[]): Config {
   return { ignition: { version: '3.7.0-experimental' }, storage: { filesystems } } as Config;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<ProvisionError> {
-  try {
-    await run();
-  } catch (error) {
-    if (ProvisionError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ProvisionError');
 }
 
 /** Mount options of `point` from the mount table. */

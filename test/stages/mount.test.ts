@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { ProvisionError } from '../../src/report.ts';
 import type { Config } from '../../src/stages/context.ts';
 import { runMount } from '../../src/stages/mount.ts';
 import { umountStage } from '../../src/stages/umount.ts';
 import { testContext } from './disks/context.ts';
+import { failure } from '../helpers/failure.ts';
 
 let root = '';
 beforeEach(() => {
@@ -18,16 +18,6 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 function config(filesystems: Record<string, unknown>[]): Config {
   return { ignition: { version: '3.7.0-experimental' }, storage: { filesystems } } as Config;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<ProvisionError> {
-  try {
-    await run();
-  } catch (error) {
-    if (ProvisionError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ProvisionError');
 }
 
 test.each([

@@ -11,6 +11,7 @@ import { createFilesystem, matchesExisting, mkfsCommand } from '../../../src/sta
 import type { FilesystemSpec } from '../../../src/stages/disks/spec.ts';
 import { canRun, hasCommand } from '../../helpers/env.ts';
 import { testContext } from './context.ts';
+import { failure } from '../../helpers/failure.ts';
 
 const PATH = ['storage', 'filesystems', 0];
 const tools = toolsFromEnv();
@@ -67,16 +68,6 @@ function blkid(file: string): Record<string, string> {
   } catch {
     return {};
   }
-}
-
-async function failure(run: () => Promise<unknown>): Promise<ProvisionError> {
-  try {
-    await run();
-  } catch (error) {
-    if (ProvisionError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ProvisionError');
 }
 
 const FORMATS = [

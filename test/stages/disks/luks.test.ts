@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { ProvisionError } from '../../../src/report.ts';
 import { clevisBinding, createLuks, luksFormatArgs, luksOpenArgs, prepareVolume, usesClevis } from '../../../src/stages/disks/luks.ts';
 import type { LuksSpec } from '../../../src/stages/disks/spec.ts';
 import { canRun, hasCommand } from '../../helpers/env.ts';
 import { testContext } from './context.ts';
+import { failure } from '../../helpers/failure.ts';
 
 const PATH = ['storage', 'luks', 0];
 // Cheap key derivation keeps each luksFormat well under a second.
@@ -64,16 +64,6 @@ beforeEach(() => {
   writeFileSync(key, 'secret key material');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function failure(run: () => Promise<unknown>): Promise<ProvisionError> {
-  try {
-    await run();
-  } catch (error) {
-    if (ProvisionError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ProvisionError');
-}
 
 function dump(): string {
   return execFileSync('cryptsetup', ['luksDump', image], { encoding: 'utf8' });
