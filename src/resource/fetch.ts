@@ -2,7 +2,7 @@
 // reads a small one (configs, CAs) into memory, fetchAll runs many with a bound. Every path goes
 // scheme -> decompress -> hash -> sink, and nothing reaches the caller unverified.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform, Writable } from 'node:stream';
@@ -37,12 +37,18 @@ export const defaultConcurrency = 8;
 export async function fetchResource(resource: Resource, ctx: FetchContext, path: ConfigPath = [], options: FetchOptions = {}): Promise<FetchedFile> {
   const file = join(options.dir ?? ctx.tmpDir, `.kindling-fetch-${randomUUID()}`);
   let size = 0;
+  let sink: WriteStream | undefined;
   try {
-    await transfer(resource, ctx, path, options, (sourceStream, stages) =>
-      pipeline([sourceStream, ...stages, counter((n) => (size += n)), createWriteStream(file, { flags: 'wx', mode: 0o600 })]),
-    );
+    await transfer(resource, ctx, path, options, (sourceStream, stages) => {
+      sink = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+      return pipeline([sourceStream, ...stages, counter((n) => (size += n)), sink]);
+    });
     return { file, size };
   } catch (error) {
+    // A failure can come before the file is even open; the open still completes and creates it,
+    // so wait for the stream to close before removing what it made.
+    const opened = sink;
+    if (opened !== undefined && !opened.closed) await new Promise<void>((done) => opened.once('close', () => done()));
     await unlink(file).catch(() => {});
     throw error;
   }
