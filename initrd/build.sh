@@ -2,6 +2,7 @@
 # build.sh [OUTDIR]: the test initramfs (npm run build:initrd). Builds the single executable if
 # missing, fetches the kernel once, and writes OUTDIR/initrd.cpio plus OUTDIR/boot.env (kernel, KV).
 # Rebuilds only when an input changed (the key is a hash of the inputs). Default OUTDIR .cache/initrd.
+# boot.env also names the bzImage (BZIMAGE) that network boots serve.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(dirname "$HERE")
 OUT=${1:-$REPO/.cache/initrd}
@@ -12,7 +13,7 @@ exec 9>"$OUT/.build.lock"; flock 9
 EXE=${KINDLING_EXE:-$REPO/dist/kindling}
 [ -x "$EXE" ] || (cd "$REPO" && node scripts/build-sea.mjs)
 
-read -r KV KROOT VMLINUX < <("$HERE/kernel.sh" "$CACHE")
+read -r KV KROOT VMLINUX VMLINUZ < <("$HERE/kernel.sh" "$CACHE")
 export KV KROOT
 BINS="sgdisk mke2fs mkfs.ext4 mkfs.xfs mkfs.fat mkswap wipefs blkid partx mdadm cryptsetup
       useradd usermod userdel groupadd groupmod groupdel $EXE=/usr/bin/kindling"
@@ -22,7 +23,20 @@ BINS="sgdisk mke2fs mkfs.ext4 mkfs.xfs mkfs.fat mkswap wipefs blkid partx mdadm 
 MODS="virtio_pci virtio_blk virtio_net qemu_fw_cfg ext4 xfs vfat nls_cp437 nls_ascii nls_utf8
       md_mod raid1 dm_mod dm_crypt aesni_intel xts sha256 algif_skcipher algif_hash"
 
-key=$( { echo "$KV $BINS $MODS"; sha256sum "$EXE" "$HERE/mkinitramfs.sh" "$HERE"/minimal/*; } | sha256sum | cut -c1-16)
+# The executable's sha256, remembered against its identity (size, inode, device, and mtime and ctime
+# to the nanosecond): hashing its ~118 MB took a second or more of every boot on a busy machine. Any
+# write to the file or replacement of it (build-sea, cp, an editor) moves the ctime, which no user
+# can set back, so an unchanged identity means unchanged bytes. Keyed on the file rather than on the
+# build's inputs because KINDLING_EXE may name an executable this tree did not build.
+exe_sha256() {
+  local id stamp=$OUT/exe.stamp
+  id=$(stat -L -c '%s %i %d %.9Y %.9Z' "$EXE")" $EXE"
+  if [ -f "$stamp" ] && [ "$(sed -n 1p "$stamp")" = "$id" ]; then sed -n 2p "$stamp"; return; fi
+  local sum; sum=$(sha256sum < "$EXE" | cut -d' ' -f1)
+  printf '%s\n%s\n' "$id" "$sum" > "$stamp.tmp" && mv "$stamp.tmp" "$stamp"
+  echo "$sum"
+}
+key=$( { echo "$KV $BINS $MODS $(exe_sha256)"; sha256sum "$HERE/mkinitramfs.sh" "$HERE"/minimal/*; } | sha256sum | cut -c1-16)
 if [ "$(cat "$OUT/initrd.key" 2>/dev/null)" != "$key" ] || [ ! -s "$OUT/initrd.cpio" ]; then
   O=$(mktemp -d); trap 'rm -rf "$O"' EXIT
   mkdir -p "$O/etc" "$O/usr/bin"
@@ -34,5 +48,5 @@ if [ "$(cat "$OUT/initrd.key" 2>/dev/null)" != "$key" ] || [ ! -s "$OUT/initrd.c
   "$HERE/mkinitramfs.sh" "$OUT/initrd.cpio" --overlay "$O" --bins "$(echo $BINS)" --mods "$(echo $MODS)"
   echo "$key" > "$OUT/initrd.key"
 fi
-printf 'KV=%s\nKERNEL=%s\nINITRD=%s\n' "$KV" "$VMLINUX" "$OUT/initrd.cpio" > "$OUT/boot.env"
+printf 'KV=%s\nKERNEL=%s\nBZIMAGE=%s\nINITRD=%s\n' "$KV" "$VMLINUX" "$VMLINUZ" "$OUT/initrd.cpio" > "$OUT/boot.env"
 echo "$OUT/initrd.cpio"

@@ -1,14 +1,15 @@
 #!/bin/bash
 # kernel.sh CACHE_DIR: fetches Debian's amd64 kernel package once into CACHE_DIR/kernel, runs depmod
 # on the unpacked tree (the .deb ships no modules.dep) and extracts the uncompressed vmlinux for a
-# PVH boot (qemu-boot.md §4). Prints "KV KROOT VMLINUX". KINDLING_KERNEL_PKG pins another package.
+# PVH boot (qemu-boot.md §4), keeping the bzImage beside it as vmlinuz for boot loaders (iPXE, the
+# EFI stub). Prints "KV KROOT VMLINUX VMLINUZ". KINDLING_KERNEL_PKG pins another package.
 set -euo pipefail
 CACHE=${1:?usage: kernel.sh CACHE_DIR}
 K="$CACHE/kernel"
 mkdir -p "$K"
 K=$(cd "$K" && pwd)
 
-if [ ! -s "$K/KV" ] || [ ! -s "$K/vmlinux" ]; then
+if [ ! -s "$K/KV" ] || [ ! -s "$K/vmlinux" ] || [ ! -s "$K/vmlinuz" ]; then
   pkg=${KINDLING_KERNEL_PKG:-}
   if [ -z "$pkg" ]; then
     # The ABI number in the name moves with point releases; ask apt which one is current.
@@ -33,8 +34,9 @@ if [ ! -s "$K/KV" ] || [ ! -s "$K/vmlinux" ]; then
   [ "${PIPESTATUS[1]}" -eq 0 ] || { echo "kernel.sh: cannot extract vmlinux" >&2; exit 1; }
   set -o pipefail
   mv "$K/vmlinux.tmp" "$K/vmlinux"
+  cp "$K/root/boot/vmlinuz-$kv" "$K/vmlinuz.tmp" && mv "$K/vmlinuz.tmp" "$K/vmlinuz"
   # The unpacked tree keeps only what the initramfs builder reads.
   rm -rf "$K/root/usr/share" "$K/root/boot"
   echo "$kv" > "$K/KV"
 fi
-echo "$(cat "$K/KV") $K/root $K/vmlinux"
+echo "$(cat "$K/KV") $K/root $K/vmlinux $K/vmlinuz"

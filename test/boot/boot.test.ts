@@ -1,17 +1,16 @@
 // End to end: the single executable is reproducible and ignores NODE_OPTIONS; the test initramfs
 // boots under QEMU and provisions a blank disk from fw_cfg and from a Matchbox-style HTTP server,
 // stops untouched on an invalid config, and leaves a provisioned disk alone on the next boot.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canRun, isRoot } from '../helpers/env.ts';
-import { boot, debugfs, missingForBoot, partitions, probe, repo, run, seaRuntime, sha256, statExt4 } from './harness.ts';
+import { boot, buildBootImage, debugfs, missingForBoot, partitions, probe, repo, run, seaRuntime, sha256, statExt4 } from './harness.ts';
 
-const missing = missingForBoot();
+const missing = await missingForBoot();
 const available = canRun(`the QEMU boot suite (${missing ?? ''})`, missing === undefined);
 const fixtures = join(repo, 'test', 'boot', 'fixtures');
 const LINUX_FS = '0fc63daf-8483-4772-8e79-3d69d8477de4';
@@ -23,7 +22,7 @@ const logs = join(repo, '.cache', 'boot-logs');
 if (!available) {
   process.stderr.write(`test/boot: QEMU boot suite skipped: ${missing}\n`);
   describe.skip(`QEMU boot suite skipped: ${missing}`, () => {
-    test('boots', () => undefined);
+    test('boots', async () => undefined);
   });
 }
 
@@ -31,54 +30,46 @@ describe.runIf(available)('single executable and QEMU boot', () => {
   let work: string;
   let exe: string;
   let provisioned: string;
-  const seaEnv = { ...process.env, KINDLING_SEA_NODE: seaRuntime() };
+  let seaEnv: Record<string, string | undefined>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    seaEnv = { KINDLING_SEA_NODE: await seaRuntime() };
     work = mkdtempSync(join(tmpdir(), 'kindling-boot-'));
     mkdirSync(logs, { recursive: true });
-    // A private executable: dist/ is shared with every other build running in the tree.
-    exe = join(work, 'kindling');
-    // `npm test` has built the bundle; rebuilding here would delete dist/ under parallel suites.
-    if (!existsSync(join(repo, 'dist', 'kindling.cjs'))) {
-      execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'ignore' });
-    }
-    copyFileSync(join(repo, 'dist', 'kindling.cjs'), join(work, 'bundle.cjs'));
-    const env = { ...seaEnv, KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: join(work, 'bundle.cjs') };
-    execFileSync(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env, stdio: 'ignore' });
-    process.env.KINDLING_EXE = exe;
-    execFileSync(join(repo, 'initrd', 'build.sh'), [], { cwd: repo, stdio: 'ignore' });
+    // A private executable from a pinned copy of the bundle (work/bundle.cjs), and the initramfs.
+    exe = (await buildBootImage(work)).exe;
   }, BOOT_MS);
 
   afterAll(() => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  test('two builds of the single executable from one bundle are byte-for-byte identical', () => {
+  test('two builds of the single executable from one bundle are byte-for-byte identical', async () => {
     // Both from the pinned copy of the bundle: the tree may change under a running suite.
     const second = join(work, 'second', 'kindling');
     const env = { ...seaEnv, KINDLING_SEA_OUT: second, KINDLING_SEA_BUNDLE: join(work, 'bundle.cjs') };
-    execFileSync(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env, stdio: 'ignore' });
+    await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env });
     expect(sha256(second)).toBe(sha256(exe));
     // The blob is really there: the executable runs Kindling, not a bare node.
-    expect(execFileSync(second, ['version'], { encoding: 'utf8', env: {} })).toMatch(/^Kindling /);
+    expect(await run(second, ['version'], { env: {}, extendEnv: false })).toMatch(/^Kindling /);
   }, BOOT_MS);
 
-  test('the executable dispatches on its name and ignores NODE_OPTIONS', () => {
+  test('the executable dispatches on its name and ignores NODE_OPTIONS', async () => {
     const inject = join(work, 'inject.cjs');
     writeFileSync(inject, 'process.stdout.write("INJECTED\\n");\n');
     const link = join(work, 'ignition');
-    execFileSync('ln', ['-sf', exe, link]);
+    await run('ln', ['-sf', exe, link]);
     const env = { PATH: '/usr/bin:/bin', NODE_OPTIONS: `--require ${inject}` };
-    expect(execFileSync(exe, ['version'], { env, encoding: 'utf8' })).toMatch(/^Kindling \d/);
-    expect(execFileSync(link, ['-version'], { env, encoding: 'utf8' })).toContain('Ignition compatible');
+    expect(await run(exe, ['version'], { env, extendEnv: false })).toMatch(/^Kindling \d/);
+    expect(await run(link, ['-version'], { env, extendEnv: false })).toContain('Ignition compatible');
     // The same option does reach a plain node, so the check above is not vacuous.
-    expect(execFileSync(process.execPath, ['-e', '0'], { env, encoding: 'utf8' })).toContain('INJECTED');
+    expect(await run(process.execPath, ['-e', '0'], { env, extendEnv: false })).toContain('INJECTED');
   });
 
   test('fw_cfg config: partitions, filesystems, files, user, unit preset and result file', async () => {
     provisioned = join(work, 'provisioned.img');
     writeFileSync(provisioned, '');
-    execFileSync('truncate', ['-s', '640M', provisioned]);
+    await run('truncate', ['-s', '640M', provisioned]);
     const result = await boot({
       disk: provisioned,
       config: join(fixtures, 'provision.ign'),
@@ -88,7 +79,7 @@ describe.runIf(available)('single executable and QEMU boot', () => {
     expect(result.console).toContain('Ignition finished: provisioning complete');
     expect(result.status).toBe(0);
 
-    const parts = partitions(provisioned);
+    const parts = await partitions(provisioned);
     expect(parts.map((p) => [p.number, p.name, p.sizeMiB])).toEqual([
       [1, 'root', 200],
       [2, 'var', 320],
@@ -96,33 +87,33 @@ describe.runIf(available)('single executable and QEMU boot', () => {
     ]);
     expect(parts.map((p) => p.typeGuid)).toEqual([LINUX_FS, LINUX_FS, SWAP]);
     const [root, vari, swap] = parts.map((p) => p.start) as [number, number, number];
-    expect(probe(provisioned, root)).toMatchObject({ TYPE: 'ext4', LABEL: 'root' });
-    expect(probe(provisioned, vari)).toMatchObject({ TYPE: 'xfs', LABEL: 'var' });
-    expect(probe(provisioned, swap)).toMatchObject({ TYPE: 'swap', LABEL: 'swap' });
+    expect(await probe(provisioned, root)).toMatchObject({ TYPE: 'ext4', LABEL: 'root' });
+    expect(await probe(provisioned, vari)).toMatchObject({ TYPE: 'xfs', LABEL: 'var' });
+    expect(await probe(provisioned, swap)).toMatchObject({ TYPE: 'swap', LABEL: 'swap' });
 
-    expect(debugfs(provisioned, root, 'cat /etc/hostname')).toBe('kindling-boot-test\n');
-    expect(statExt4(provisioned, root, '/etc/kindling/secret.conf')).toMatchObject({ type: 'regular', mode: 0o600, uid: 0 });
-    expect(debugfs(provisioned, root, 'stat /etc/localtime')).toContain('Fast link dest: "/usr/share/zoneinfo/UTC"');
-    const passwd = debugfs(provisioned, root, 'cat /etc/passwd');
+    expect(await debugfs(provisioned, root, 'cat /etc/hostname')).toBe('kindling-boot-test\n');
+    expect(await statExt4(provisioned, root, '/etc/kindling/secret.conf')).toMatchObject({ type: 'regular', mode: 0o600, uid: 0 });
+    expect(await debugfs(provisioned, root, 'stat /etc/localtime')).toContain('Fast link dest: "/usr/share/zoneinfo/UTC"');
+    const passwd = await debugfs(provisioned, root, 'cat /etc/passwd');
     const core = passwd.split('\n').find((l) => l.startsWith('core:'))?.split(':') ?? [];
     expect(core.slice(5)).toEqual(['/home/core', expect.any(String)]);
     const [uid, gid] = [Number(core[2]), Number(core[3])];
     const keys = '/home/core/.ssh/authorized_keys.d/ignition';
-    expect(debugfs(provisioned, root, `cat ${keys}`)).toMatch(/^ssh-ed25519 \S+ core@test\n$/);
-    expect(statExt4(provisioned, root, keys)).toMatchObject({ mode: 0o600, uid, gid });
-    expect(statExt4(provisioned, root, '/home/core/.ssh')).toMatchObject({ type: 'directory', mode: 0o700, uid });
-    expect(debugfs(provisioned, root, 'cat /etc/systemd/system/hello.service')).toContain('ExecStart=/bin/echo hello');
-    expect(debugfs(provisioned, root, 'cat /etc/systemd/system-preset/20-ignition.preset')).toBe('enable hello.service\n');
-    const report = JSON.parse(debugfs(provisioned, root, 'cat /etc/.ignition-result.json')) as Record<string, unknown>;
+    expect(await debugfs(provisioned, root, `cat ${keys}`)).toMatch(/^ssh-ed25519 \S+ core@test\n$/);
+    expect(await statExt4(provisioned, root, keys)).toMatchObject({ mode: 0o600, uid, gid });
+    expect(await statExt4(provisioned, root, '/home/core/.ssh')).toMatchObject({ type: 'directory', mode: 0o700, uid });
+    expect(await debugfs(provisioned, root, 'cat /etc/systemd/system/hello.service')).toContain('ExecStart=/bin/echo hello');
+    expect(await debugfs(provisioned, root, 'cat /etc/systemd/system-preset/20-ignition.preset')).toBe('enable hello.service\n');
+    const report = JSON.parse(await debugfs(provisioned, root, 'cat /etc/.ignition-result.json')) as Record<string, unknown>;
     expect(report).toMatchObject({ userConfigProvided: true, provisioningBootID: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect(statExt4(provisioned, root, '/etc/.ignition-result.json').mode).toBe(0o600);
+    expect((await statExt4(provisioned, root, '/etc/.ignition-result.json')).mode).toBe(0o600);
     // /var is a mount point on the root filesystem; its files went to the xfs partition.
-    expect(debugfs(provisioned, root, 'ls /var')).not.toContain('lib');
+    expect(await debugfs(provisioned, root, 'ls /var')).not.toContain('lib');
 
     if (!canRun('root and loop devices to mount the xfs /var', isRoot)) return;
     const mnt = join(work, 'mnt');
     mkdirSync(mnt, { recursive: true });
-    execFileSync('mount', ['-t', 'xfs', '-o', `ro,loop,offset=${vari * 512},sizelimit=${320 * 1048576}`, provisioned, mnt]);
+    await run('mount', ['-t', 'xfs', '-o', `ro,loop,offset=${vari * 512},sizelimit=${320 * 1048576}`, provisioned, mnt]);
     try {
       const file = join(mnt, 'lib', 'kindling', 'on-var.txt');
       expect(readFileSync(file, 'utf8')).toBe('written to the xfs var\n');
@@ -130,7 +121,7 @@ describe.runIf(available)('single executable and QEMU boot', () => {
       // Only a user was given: the group stays root's, as upstream resolves it.
       expect(statSync(join(mnt, 'lib', 'kindling'))).toMatchObject({ mode: 0o40700, uid, gid: 0 });
     } finally {
-      execFileSync('umount', [mnt]);
+      await run('umount', [mnt]);
     }
   }, BOOT_MS);
 
@@ -165,7 +156,7 @@ describe.runIf(available)('single executable and QEMU boot', () => {
     port = (server.address() as AddressInfo).port;
     const disk = join(work, 'by-mac.img');
     writeFileSync(disk, '');
-    execFileSync('truncate', ['-s', '256M', disk]);
+    await run('truncate', ['-s', '256M', disk]);
     try {
       const result = await boot({
         disk,
@@ -186,17 +177,17 @@ describe.runIf(available)('single executable and QEMU boot', () => {
     }
     expect(requests).toContain(`/ignition?mac=${mac.replaceAll(':', '-')}`);
     expect(requests).toContain('/assets/motd');
-    const [root] = partitions(disk);
+    const [root] = await partitions(disk);
     expect(root).toMatchObject({ name: 'root' });
-    expect(debugfs(disk, root?.start ?? 0, 'cat /etc/motd')).toBe('served by the host\n');
-    expect(debugfs(disk, root?.start ?? 0, 'cat /etc/matchbox-group')).toBe('group for 52:54:00:4b:1d:07\n');
+    expect(await debugfs(disk, root?.start ?? 0, 'cat /etc/motd')).toBe('served by the host\n');
+    expect(await debugfs(disk, root?.start ?? 0, 'cat /etc/matchbox-group')).toBe('group for 52:54:00:4b:1d:07\n');
   }, BOOT_MS);
 
   test('an invalid config stops the boot with the error on the console and leaves the disk untouched', async () => {
     const disk = join(work, 'invalid.img');
     writeFileSync(disk, '');
-    execFileSync('truncate', ['-s', '64M', disk]);
-    run('sgdisk', ['-n1:0:+16M', '-c1:precious', disk]);
+    await run('truncate', ['-s', '64M', disk]);
+    await run('sgdisk', ['-n1:0:+16M', '-c1:precious', disk]);
     const before = sha256(disk);
     const result = await boot({ disk, config: join(fixtures, 'invalid.ign'), log: join(logs, 'invalid.log') });
     expect(result.status).not.toBe(0);

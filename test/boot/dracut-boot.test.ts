@@ -1,21 +1,21 @@
 // The dracut module booted for real: a systemd initramfs made by the host's dracut with our module
 // runs the stage units under QEMU, provisions a blank disk, and on an invalid config prints the
 // failure banner before the emergency target (rd.shell=0 rd.emergency=poweroff ends the guest).
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canRun, hasCommand } from '../helpers/env.ts';
+import { run as runProcess } from '../helpers/process.ts';
 import { debugfs, missingForBoot, partitions, probe, repo, run, seaRuntime, sha256, statExt4 } from './harness.ts';
 
-function missingForDracut(): string | undefined {
+async function missingForDracut(): Promise<string | undefined> {
   if (!hasCommand('dracut')) return 'dracut is not installed (apt-get install dracut-core)';
   if (!existsSync('/lib/systemd/systemd')) return 'systemd is not installed on the host (dracut copies it)';
   return missingForBoot();
 }
 
-const missing = missingForDracut();
+const missing = await missingForDracut();
 const available = canRun(`the dracut boot suite (${missing ?? ''})`, missing === undefined);
 const fixtures = join(repo, 'test', 'boot', 'fixtures');
 const BOOT_MS = 900_000;
@@ -23,60 +23,49 @@ const BOOT_MS = 900_000;
 if (!available) {
   process.stderr.write(`test/boot: dracut boot suite skipped: ${missing}\n`);
   describe.skip(`dracut boot suite skipped: ${missing}`, () => {
-    test('boots', () => undefined);
+    test('boots', async () => undefined);
   });
 }
 
 /** Boots the dracut image; the console without colour codes. */
-function bootDracut(image: string, disk: string, config: string): { status: number; console: string } {
+async function bootDracut(image: string, disk: string, config: string): Promise<{ status: number; console: string }> {
   const kernel = join(repo, '.cache', 'kernel', 'vmlinux');
   const kargs = 'root=LABEL=root ignition.firstboot ignition.platform.id=qemu rd.shell=0 rd.emergency=poweroff';
-  let status = 0;
-  let output: string;
-  try {
-    output = execFileSync(
-      join(repo, 'initrd', 'qemu-boot.sh'),
-      [kernel, image, disk, kargs, '-fw_cfg', `name=opt/com.coreos/config,file=${config}`],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KLOG: 'loglevel=4' } },
-    );
-  } catch (error) {
-    const failed = error as { status?: number; stdout?: string };
-    status = failed.status ?? -1;
-    output = failed.stdout ?? '';
-  }
-  return { status, console: output.replace(/\x1b\[[0-9;]*m/g, '') };
+  const result = await runProcess(
+    join(repo, 'initrd', 'qemu-boot.sh'),
+    [kernel, image, disk, kargs, '-fw_cfg', `name=opt/com.coreos/config,file=${config}`],
+    { env: { KLOG: 'loglevel=4' } },
+  );
+  return { status: result.exitCode, console: result.stdout.replace(/\x1b\[[0-9;]*m/g, '') };
 }
 
 describe.runIf(available)('dracut module under QEMU', () => {
   let work: string;
   let image: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'kindling-dracut-boot-'));
     mkdirSync(join(repo, '.cache', 'boot-logs'), { recursive: true });
     if (!existsSync(join(repo, 'dist', 'kindling.cjs'))) {
-      execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'ignore' });
+      await run(process.execPath, ['scripts/build.mjs'], { cwd: repo });
     }
     copyFileSync(join(repo, 'dist', 'kindling.cjs'), join(work, 'bundle.cjs'));
     const exe = join(work, 'kindling');
-    const seaEnv = { ...process.env, KINDLING_SEA_NODE: seaRuntime(), KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: join(work, 'bundle.cjs') };
-    execFileSync(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env: seaEnv, stdio: 'ignore' });
+    const seaEnv = { KINDLING_SEA_NODE: await seaRuntime(), KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: join(work, 'bundle.cjs') };
+    await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env: seaEnv });
     image = join(work, 'dracut.img');
-    execFileSync(join(repo, 'initrd', 'dracut', 'mkimage.sh'), [image], {
-      env: { ...process.env, KINDLING_EXE: exe },
-      stdio: 'ignore',
-    });
+    await run(join(repo, 'initrd', 'dracut', 'mkimage.sh'), [image], { env: { KINDLING_EXE: exe } });
   }, BOOT_MS);
 
   afterAll(() => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  test('the stage units provision a blank disk, umount running as the mount unit stops', () => {
+  test('the stage units provision a blank disk, umount running as the mount unit stops', async () => {
     const disk = join(work, 'disk.img');
     writeFileSync(disk, '');
-    execFileSync('truncate', ['-s', '256M', disk]);
-    const result = bootDracut(image, disk, join(fixtures, 'dracut.ign'));
+    await run('truncate', ['-s', '256M', disk]);
+    const result = await bootDracut(image, disk, join(fixtures, 'dracut.ign'));
     writeFileSync(join(repo, '.cache', 'boot-logs', 'dracut.log'), result.console);
     for (const stage of ['fetch-offline', 'kargs', 'disks', 'mount', 'files']) {
       // systemd shortens long unit names on the console; the description is whole.
@@ -88,22 +77,22 @@ describe.runIf(available)('dracut module under QEMU', () => {
     // The fetch stage is skipped: the config came from fw_cfg without networking.
     expect(result.console).not.toMatch(/Finished [^\n]*Ignition \(fetch\)\./);
 
-    const [root] = partitions(disk);
+    const [root] = await partitions(disk);
     expect(root).toMatchObject({ number: 1, name: 'root' });
     const start = root?.start ?? 0;
-    expect(probe(disk, start)).toMatchObject({ TYPE: 'ext4', LABEL: 'root' });
-    expect(debugfs(disk, start, 'cat /etc/hello-from-dracut')).toBe('dracut\n');
-    expect(statExt4(disk, start, '/etc/hello-from-dracut').mode).toBe(0o600);
-    expect(debugfs(disk, start, 'cat /etc/systemd/system-preset/20-ignition.preset')).toBe('enable hello.service\n');
+    expect(await probe(disk, start)).toMatchObject({ TYPE: 'ext4', LABEL: 'root' });
+    expect(await debugfs(disk, start, 'cat /etc/hello-from-dracut')).toBe('dracut\n');
+    expect((await statExt4(disk, start, '/etc/hello-from-dracut')).mode).toBe(0o600);
+    expect(await debugfs(disk, start, 'cat /etc/systemd/system-preset/20-ignition.preset')).toBe('enable hello.service\n');
   }, BOOT_MS);
 
-  test('an invalid config shows the failure banner and the error, and the disk stays untouched', () => {
+  test('an invalid config shows the failure banner and the error, and the disk stays untouched', async () => {
     const disk = join(work, 'invalid.img');
     writeFileSync(disk, '');
-    execFileSync('truncate', ['-s', '64M', disk]);
-    run('sgdisk', ['-n1:0:+16M', '-c1:precious', disk]);
+    await run('truncate', ['-s', '64M', disk]);
+    await run('sgdisk', ['-n1:0:+16M', '-c1:precious', disk]);
     const before = sha256(disk);
-    const result = bootDracut(image, disk, join(fixtures, 'invalid.ign'));
+    const result = await bootDracut(image, disk, join(fixtures, 'invalid.ign'));
     writeFileSync(join(repo, '.cache', 'boot-logs', 'dracut-invalid.log'), result.console);
     expect(result.console).toContain('Kindling (Ignition) failed: the first-boot configuration was not applied.');
     expect(result.console).toContain('path not absolute');

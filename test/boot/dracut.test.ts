@@ -1,22 +1,23 @@
 // The dracut module without booting: the generator's first-boot decision from the kernel command
 // line, the stage units' order (upstream's, ignition-spec.md §9.3) and their cleared environment.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { canRun, hasCommand } from '../helpers/env.ts';
-import { repo } from './harness.ts';
+import { run as runProcess } from '../helpers/process.ts';
+import { repo, run } from './harness.ts';
 
 const moduleDir = join(repo, 'initrd', 'dracut', '30kindling');
 const work = mkdtempSync(join(tmpdir(), 'kindling-dracut-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function generate(cmdline: string): { wants: string[]; env: string } {
+async function generate(cmdline: string): Promise<{ wants: string[]; env: string }> {
   const dir = mkdtempSync(join(work, 'gen-'));
   writeFileSync(join(dir, 'cmdline'), `${cmdline}\n`);
-  execFileSync(join(moduleDir, 'kindling-generator'), [join(dir, 'units')], {
+  await run(join(moduleDir, 'kindling-generator'), [join(dir, 'units')], {
     env: { PATH: process.env.PATH, KINDLING_CMDLINE: join(dir, 'cmdline'), KINDLING_RUN_DIR: join(dir, 'run') },
+    extendEnv: false,
   });
   return {
     wants: readdirSync(join(dir, 'units', 'initrd.target.wants')),
@@ -36,14 +37,14 @@ describe('kindling-generator', () => {
     { cmdline: 'ignition.firstboot ignition.firstboot=no', first: false },
     { cmdline: 'ignition.firstboot=no ignition.firstboot', first: true },
     { cmdline: 'ignition.firstboot.x=1', first: false },
-  ])('$cmdline -> first boot $first', ({ cmdline, first }) => {
-    const { wants } = generate(cmdline);
+  ])('$cmdline -> first boot $first', async ({ cmdline, first }) => {
+    const { wants } = await generate(cmdline);
     expect(wants).toEqual([first ? 'ignition-complete.target' : 'ignition-subsequent.target']);
   });
 
-  test('passes ignition.platform.id to the units, metal when absent', () => {
-    expect(generate('ignition.firstboot ignition.platform.id=qemu').env).toBe('PLATFORM_ID=qemu\n');
-    expect(generate('ignition.firstboot').env).toBe('PLATFORM_ID=metal\n');
+  test('passes ignition.platform.id to the units, metal when absent', async () => {
+    expect((await generate('ignition.firstboot ignition.platform.id=qemu')).env).toBe('PLATFORM_ID=qemu\n');
+    expect((await generate('ignition.firstboot')).env).toBe('PLATFORM_ID=metal\n');
   });
 });
 
@@ -124,21 +125,15 @@ describe('dracut units', () => {
   });
 
   // What only an initramfs provides (sysroot.mount, the installed message script) is expected missing.
-  test.runIf(canRun('systemd-analyze (Debian package systemd)', hasCommand('systemd-analyze')))('systemd-analyze verify finds nothing else wrong', () => {
+  test.runIf(canRun('systemd-analyze (Debian package systemd)', hasCommand('systemd-analyze')))('systemd-analyze verify finds nothing else wrong', async () => {
     const dir = join(work, 'verify');
     mkdirSync(dir);
     for (const name of unitNames) copyFileSync(join(moduleDir, name), join(dir, name));
-    let output: string;
-    try {
-      output = execFileSync('systemd-analyze', ['verify', '--man=no', ...unitNames.map((n) => join(dir, n))], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, SYSTEMD_LOG_LEVEL: 'notice' },
-      });
-    } catch (error) {
-      const failed = error as { stdout?: string; stderr?: string };
-      output = `${failed.stdout ?? ''}${failed.stderr ?? ''}`;
-    }
+    const result = await runProcess('systemd-analyze', ['verify', '--man=no', ...unitNames.map((n) => join(dir, n))], {
+      env: { SYSTEMD_LOG_LEVEL: 'notice' },
+    });
+    // What it reports on a failure goes to stderr as well.
+    const output = result.exitCode === 0 ? result.stdout : `${result.stdout}${result.stderr}`;
     const unexpected = output
       .split('\n')
       .filter((line) => line.trim() !== '')

@@ -2,15 +2,15 @@
 // dm-crypt (CI's host kernel has neither, so test/privileged skips them there): one boot builds a
 // RAID1 over two disks and two LUKS2 volumes, and the host reads the images back with mdadm,
 // cryptsetup and debugfs, none of which needs a kernel driver for that.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canRun } from '../helpers/env.ts';
-import { boot, debugfs, missingForBoot, partitions, probe, repo, run, seaRuntime, statExt4, type BootResult } from './harness.ts';
+import { run as runProcess } from '../helpers/process.ts';
+import { boot, buildBootImage, debugfs, missingForBoot, partitions, probe, repo, run, statExt4, type BootResult } from './harness.ts';
 
-const missing = missingForBoot();
+const missing = await missingForBoot();
 const available = canRun(`the QEMU RAID/LUKS boot (${missing ?? ''})`, missing === undefined);
 const fixtures = join(repo, 'test', 'boot', 'fixtures');
 const logs = join(repo, '.cache', 'boot-logs');
@@ -59,8 +59,8 @@ if (!available) {
 }
 
 /** `Key : value` lines of `mdadm --examine` (which reads a member's superblock from an image file). */
-function examine(image: string): Record<string, string> {
-  const out = run('mdadm', ['--examine', image]);
+async function examine(image: string): Promise<Record<string, string>> {
+  const out = await run('mdadm', ['--examine', image]);
   return Object.fromEntries(
     out.split('\n').flatMap((line) => {
       const m = /^\s*([A-Za-z][A-Za-z ]*?)\s*:\s(.*)$/.exec(line);
@@ -70,8 +70,8 @@ function examine(image: string): Record<string, string> {
 }
 
 /** `Key: value` lines of `cryptsetup luksDump` on an image file (no device-mapper involved). */
-function luksDump(image: string): Record<string, string> {
-  const out = run('cryptsetup', ['luksDump', image]);
+async function luksDump(image: string): Promise<Record<string, string>> {
+  const out = await run('cryptsetup', ['luksDump', image]);
   return Object.fromEntries(
     out.split('\n').flatMap((line) => {
       const m = /^(\w+):\s*(.*)$/.exec(line);
@@ -81,11 +81,11 @@ function luksDump(image: string): Record<string, string> {
 }
 
 /** Whether `key` unlocks a keyslot of the LUKS header in `image`; only the header is read. */
-function unlocks(image: string, key: Buffer | string, scratch: string): boolean {
+async function unlocks(image: string, key: Buffer | string, scratch: string): Promise<boolean> {
   const file = join(scratch, 'candidate.key');
   writeFileSync(file, key, { mode: 0o600 });
-  const result = spawnSync('cryptsetup', ['open', '--test-passphrase', '--key-file', file, image], { stdio: 'ignore' });
-  return result.status === 0;
+  const result = await runProcess('cryptsetup', ['open', '--test-passphrase', '--key-file', file, image]);
+  return result.exitCode === 0;
 }
 
 describe.runIf(available)('RAID1 and LUKS2 provisioned in the QEMU guest', () => {
@@ -100,17 +100,7 @@ describe.runIf(available)('RAID1 and LUKS2 provisioned in the QEMU guest', () =>
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'kindling-raid-luks-'));
     mkdirSync(logs, { recursive: true });
-    // The same private single executable as boot.test.ts builds (reproducible, so the same
-    // initramfs key): dist/ is shared with every other build running in the tree.
-    const exe = join(work, 'kindling');
-    if (!existsSync(join(repo, 'dist', 'kindling.cjs'))) {
-      execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'ignore' });
-    }
-    copyFileSync(join(repo, 'dist', 'kindling.cjs'), join(work, 'bundle.cjs'));
-    const env = { ...process.env, KINDLING_SEA_NODE: seaRuntime(), KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: join(work, 'bundle.cjs') };
-    execFileSync(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env, stdio: 'ignore' });
-    process.env.KINDLING_EXE = exe;
-    execFileSync(join(repo, 'initrd', 'build.sh'), [], { cwd: repo, stdio: 'ignore' });
+    await buildBootImage(work);
 
     // The stand-in OS root's seeding hook plus the hook that reports from inside the guest.
     const overlay = join(work, 'overlay');
@@ -118,16 +108,16 @@ describe.runIf(available)('RAID1 and LUKS2 provisioned in the QEMU guest', () =>
     cpSync(join(fixtures, 'raid-luks-root'), overlay, { recursive: true });
     chmodSync(join(overlay, 'etc', 'kindling', 'hooks', 'before-switch-root'), 0o755);
 
-    const image = (name: string, size: string) => {
+    const image = async (name: string, size: string) => {
       const path = join(work, `${name}.img`);
       writeFileSync(path, '');
-      execFileSync('truncate', ['-s', size, path]);
+      await run('truncate', ['-s', size, path]);
       return path;
     };
-    root = image('root', '96M');
-    members.push(image('member-a', '64M'), image('member-b', '64M'));
-    vault = image('vault', '64M');
-    scratch = image('scratch', '64M');
+    root = await image('root', '96M');
+    members.push(await image('member-a', '64M'), await image('member-b', '64M'));
+    vault = await image('vault', '64M');
+    scratch = await image('scratch', '64M');
     const ign = join(work, 'raid-luks.ign');
     writeFileSync(ign, JSON.stringify(config));
     result = await boot({
@@ -137,7 +127,7 @@ describe.runIf(available)('RAID1 and LUKS2 provisioned in the QEMU guest', () =>
       overlay,
       log: join(logs, 'raid-luks.log'),
     });
-    const [part] = partitions(root);
+    const [part] = await partitions(root);
     rootStart = part?.start ?? 0;
   }, BOOT_MS);
 
@@ -145,7 +135,7 @@ describe.runIf(available)('RAID1 and LUKS2 provisioned in the QEMU guest', () =>
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  test('every stage passes and the runner finds /dev/md/data and /dev/mapper/<name> without udev', () => {
+  test('every stage passes and the runner finds /dev/md/data and /dev/mapper/<name> without udev', async () => {
     expect(result.console).toContain('Ignition finished: provisioning complete');
     expect(result.status).toBe(0);
     expect(result.console).toMatch(/"mdadm" "--create" "data" .*"\/dev\/vdb" "\/dev\/vdc"/);
@@ -162,9 +152,9 @@ describe.runIf(available)('RAID1 and LUKS2 provisioned in the QEMU guest', () =>
     expect(result.console).toContain('GUEST-VAULT behind the key');
   });
 
-  test('both RAID members carry the same raid1 superblock and the labelled ext4 with the file', () => {
+  test('both RAID members carry the same raid1 superblock and the labelled ext4 with the file', async () => {
     expect(result.status).toBe(0);
-    const [a, b] = members.map(examine) as [Record<string, string>, Record<string, string>];
+    const [a, b] = (await Promise.all(members.map(examine))) as [Record<string, string>, Record<string, string>];
     expect(a['Array UUID']).toMatch(/^[0-9a-f]{8}(:[0-9a-f]{8}){3}$/);
     expect(b['Array UUID']).toBe(a['Array UUID']);
     expect(a['Device UUID']).not.toBe(b['Device UUID']);
@@ -179,46 +169,46 @@ describe.runIf(available)('RAID1 and LUKS2 provisioned in the QEMU guest', () =>
       expect(offset).not.toBeNull();
       const start = Number(offset?.[1]);
       const image = members[i] as string;
-      expect(probe(image, start)).toMatchObject({ TYPE: 'ext4', LABEL: 'raid-data' });
-      expect(debugfs(image, start, 'cat /hello.txt')).toBe('mirrored on two disks\n');
+      expect(await probe(image, start)).toMatchObject({ TYPE: 'ext4', LABEL: 'raid-data' });
+      expect(await debugfs(image, start, 'cat /hello.txt')).toBe('mirrored on two disks\n');
     }
   });
 
-  test('the keyFile volume is LUKS2 with its label and opens with that key only', () => {
+  test('the keyFile volume is LUKS2 with its label and opens with that key only', async () => {
     expect(result.status).toBe(0);
-    const dump = luksDump(vault);
+    const dump = await luksDump(vault);
     expect(dump).toMatchObject({ Version: '2', Label: 'vault-luks' });
     expect(dump.UUID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(probe(vault, 0)).toMatchObject({ TYPE: 'crypto_LUKS', UUID: dump.UUID });
-    expect(unlocks(vault, VAULT_KEY, work)).toBe(true);
-    expect(unlocks(vault, `${VAULT_KEY}\n`, work)).toBe(false);
-    expect(unlocks(vault, 'another key', work)).toBe(false);
+    expect(await probe(vault, 0)).toMatchObject({ TYPE: 'crypto_LUKS', UUID: dump.UUID });
+    expect(await unlocks(vault, VAULT_KEY, work)).toBe(true);
+    expect(await unlocks(vault, `${VAULT_KEY}\n`, work)).toBe(false);
+    expect(await unlocks(vault, 'another key', work)).toBe(false);
   });
 
-  test('the root gets /etc/crypttab and 0600 key files under a 0700 /etc/luks', () => {
+  test('the root gets /etc/crypttab and 0600 key files under a 0700 /etc/luks', async () => {
     expect(result.status).toBe(0);
-    const vaultUuid = luksDump(vault).UUID;
-    const scratchUuid = luksDump(scratch).UUID;
+    const vaultUuid = (await luksDump(vault)).UUID;
+    const scratchUuid = (await luksDump(scratch)).UUID;
     expect(scratchUuid).not.toBe(vaultUuid);
-    expect(debugfs(root, rootStart, 'cat /etc/crypttab')).toBe(
+    expect(await debugfs(root, rootStart, 'cat /etc/crypttab')).toBe(
       `vault UUID=${vaultUuid} /etc/luks/vault luks\nscratch UUID=${scratchUuid} /etc/luks/scratch luks\n`,
     );
-    expect(statExt4(root, rootStart, '/etc/crypttab')).toMatchObject({ type: 'regular', mode: 0o600, uid: 0 });
-    expect(statExt4(root, rootStart, '/etc/luks')).toMatchObject({ type: 'directory', mode: 0o700, uid: 0, gid: 0 });
+    expect(await statExt4(root, rootStart, '/etc/crypttab')).toMatchObject({ type: 'regular', mode: 0o600, uid: 0 });
+    expect(await statExt4(root, rootStart, '/etc/luks')).toMatchObject({ type: 'directory', mode: 0o700, uid: 0, gid: 0 });
     for (const name of ['vault', 'scratch']) {
-      expect(statExt4(root, rootStart, `/etc/luks/${name}`)).toMatchObject({ type: 'regular', mode: 0o600, uid: 0, gid: 0 });
+      expect(await statExt4(root, rootStart, `/etc/luks/${name}`)).toMatchObject({ type: 'regular', mode: 0o600, uid: 0, gid: 0 });
     }
-    expect(debugfs(root, rootStart, 'cat /etc/luks/vault')).toBe(VAULT_KEY);
+    expect(await debugfs(root, rootStart, 'cat /etc/luks/vault')).toBe(VAULT_KEY);
   });
 
-  test('a volume without keyFile gets a generated hex key that the root keeps and that opens it', () => {
+  test('a volume without keyFile gets a generated hex key that the root keeps and that opens it', async () => {
     expect(result.status).toBe(0);
-    expect(luksDump(scratch)).toMatchObject({ Version: '2' });
-    const key = debugfs(root, rootStart, 'cat /etc/luks/scratch');
+    expect(await luksDump(scratch)).toMatchObject({ Version: '2' });
+    const key = await debugfs(root, rootStart, 'cat /etc/luks/scratch');
     // 4096 random bytes, hex-encoded (ignition-spec.md §10.3).
     expect(key).toMatch(/^[0-9a-f]{8192}$/);
-    expect(unlocks(scratch, key, work)).toBe(true);
-    expect(unlocks(scratch, VAULT_KEY, work)).toBe(false);
-    expect(unlocks(vault, key, work)).toBe(false);
+    expect(await unlocks(scratch, key, work)).toBe(true);
+    expect(await unlocks(scratch, VAULT_KEY, work)).toBe(false);
+    expect(await unlocks(vault, key, work)).toBe(false);
   });
 });
