@@ -2,12 +2,11 @@
 // boots under QEMU and provisions a blank disk from fw_cfg and from a Matchbox-style HTTP server,
 // stops untouched on an invalid config, and leaves a provisioned disk alone on the next boot.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canRun, isRoot } from '../helpers/env.ts';
+import { startMatchbox } from '../helpers/matchbox.ts';
 import { boot, buildBootImage, debugfs, missingForBoot, partitions, probe, repo, run, seaRuntime, sha256, statExt4 } from './harness.ts';
 
 const missing = await missingForBoot();
@@ -136,24 +135,18 @@ describe.runIf(available)('single executable and QEMU boot', () => {
     expect(sha256(provisioned)).toBe(before);
   }, BOOT_MS);
 
-  test('ignition.config.url: the config served for this MAC, Matchbox style, plus a remote file', async () => {
+  test('ignition.config.url: the config Matchbox serves for this MAC, plus a remote file from its assets', async () => {
     const mac = '52:54:00:4b:1d:07';
+    // A Matchbox data directory: one group selecting this MAC, its profile naming by-mac.ign.
+    const data = join(work, 'matchbox');
+    for (const dir of ['groups', 'profiles', 'ignition', 'assets']) mkdirSync(join(data, dir), { recursive: true });
+    const server = await startMatchbox({ data });
+    const port = server.port;
+    writeFileSync(join(data, 'groups', 'by-mac.json'), JSON.stringify({ id: 'by-mac', profile: 'node', selector: { mac } }));
+    writeFileSync(join(data, 'profiles', 'node.json'), JSON.stringify({ id: 'node', ignition_id: 'by-mac.ign' }));
     const config = readFileSync(join(fixtures, 'by-mac.ign'), 'utf8');
-    const requests: string[] = [];
-    let port = 0;
-    const server: Server = createServer((req, res) => {
-      requests.push(req.url ?? '');
-      const url = new URL(req.url ?? '/', 'http://host');
-      if (url.pathname === '/ignition' && url.searchParams.get('mac') === mac.replaceAll(':', '-')) {
-        res.writeHead(200, { 'content-type': 'application/vnd.coreos.ignition+json' }).end(config.replaceAll('__PORT__', String(port)));
-      } else if (url.pathname === '/assets/motd') {
-        res.writeHead(200).end('served by the host\n');
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    writeFileSync(join(data, 'ignition', 'by-mac.ign'), config.replaceAll('__PORT__', String(port)));
+    writeFileSync(join(data, 'assets', 'motd'), 'served by the host\n');
     const disk = join(work, 'by-mac.img');
     writeFileSync(disk, '');
     await run('truncate', ['-s', '256M', disk]);
@@ -173,10 +166,10 @@ describe.runIf(available)('single executable and QEMU boot', () => {
       expect(at.every((i) => i >= 0)).toBe(true);
       expect([...at].sort((a, b) => a - b)).toEqual(at);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
-    expect(requests).toContain(`/ignition?mac=${mac.replaceAll(':', '-')}`);
-    expect(requests).toContain('/assets/motd');
+    expect(server.requests).toContainEqual({ path: '/ignition', query: `mac=${mac.replaceAll(':', '-')}`, status: 200 });
+    expect(server.requests).toContainEqual({ path: '/assets/motd', query: '', status: 200 });
     const [root] = await partitions(disk);
     expect(root).toMatchObject({ name: 'root' });
     expect(await debugfs(disk, root?.start ?? 0, 'cat /etc/motd')).toBe('served by the host\n');

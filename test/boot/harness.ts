@@ -110,7 +110,10 @@ export async function boot(options: BootOptions): Promise<BootResult> {
   if (options.firstBoot === false) args.push('--no-firstboot');
   for (const extra of options.extraDisks ?? []) args.push('--disk', extra);
   args.push(options.disk);
-  const env = options.smp === undefined ? {} : { SMP: String(options.smp) };
+  const env: Record<string, string> = options.smp === undefined ? {} : { SMP: String(options.smp) };
+  // A network boot downloads ~140 MB through an emulated NIC first: more room than boot.sh's 300 s
+  // default before QEMU is ended, unless the caller's environment sets its own.
+  if (options.ipxe !== undefined && process.env.QEMU_TIMEOUT === undefined) env.QEMU_TIMEOUT = '600';
   const started = performance.now();
   // boot.sh's own QEMU timeout (QEMU_TIMEOUT) ends a stuck guest; this one only guards the script.
   const result = await runProcess(bootScript, args, { env, timeoutMs: 900_000 });
