@@ -75,15 +75,13 @@ function sortRange(a: Int32Array, from: number, to: number): void {
 function bitCounts(n: number, maxBitsWanted: number): number {
   listFreq[n] = MAX_INT32;
   const maxBits = Math.min(maxBitsWanted, n - 1);
-  // Go starts every call from zeroed level records; only rows and columns up to maxBits (and
-  // the record above it) are ever read. Plain loops: these arrays are tiny and builtins cost more.
-  for (let level = 0; level <= maxBits + 1; level++) {
-    lastFreq[level] = 0;
-    nextCharFreq[level] = 0;
-    nextPairFreq[level] = 0;
-    needed[level] = 0;
-  }
-  for (let row = 0; row <= maxBits; row++) for (let col = 0; col <= maxBits; col++) leafCounts[row * MAX_BITS_LIMIT + col] = 0;
+  // Go starts every call from zeroed level records. (Built-in fills: native code is fast from
+  // the first call, while a loop here would run interpreted until the JIT warms up.)
+  lastFreq.fill(0);
+  nextCharFreq.fill(0);
+  nextPairFreq.fill(0);
+  needed.fill(0);
+  leafCounts.fill(0);
   for (let level = 1; level <= maxBits; level++) {
     lastFreq[level] = listFreq[1]!;
     nextCharFreq[level] = listFreq[2]!;
@@ -108,7 +106,7 @@ function bitCounts(n: number, maxBitsWanted: number): number {
       nextCharFreq[level] = listFreq[count]!;
     } else {
       lastFreq[level] = nextPairFreq[level]!;
-      for (let col = 0; col < level; col++) leafCounts[level * MAX_BITS_LIMIT + col] = leafCounts[(level - 1) * MAX_BITS_LIMIT + col]!;
+      leafCounts.copyWithin(level * MAX_BITS_LIMIT, (level - 1) * MAX_BITS_LIMIT, (level - 1) * MAX_BITS_LIMIT + level);
       needed[level - 1] = 2;
     }
     needed[level]!--;
