@@ -9,7 +9,9 @@ import (
 
 type provider5 struct{ c proto.ProviderClient }
 
-func newProvider5(conn *grpc.ClientConn) provider { return &provider5{c: proto.NewProviderClient(conn)} }
+func newProvider5(conn *grpc.ClientConn) provider {
+	return &provider5{c: proto.NewProviderClient(conn)}
+}
 
 func (p *provider5) schema(ctx context.Context) (*providerSchema, error) {
 	res, err := p.c.GetSchema(ctx, &proto.GetProviderSchema_Request{})

@@ -9,7 +9,9 @@ import (
 
 type provider6 struct{ c proto.ProviderClient }
 
-func newProvider6(conn *grpc.ClientConn) provider { return &provider6{c: proto.NewProviderClient(conn)} }
+func newProvider6(conn *grpc.ClientConn) provider {
+	return &provider6{c: proto.NewProviderClient(conn)}
+}
 
 func (p *provider6) schema(ctx context.Context) (*providerSchema, error) {
 	res, err := p.c.GetProviderSchema(ctx, &proto.GetProviderSchema_Request{})
@@ -111,4 +113,3 @@ func diags6(in []*proto.Diagnostic) []diagnostic {
 	}
 	return out
 }
-
