@@ -162,8 +162,8 @@ try {
   if (hasTerraform()) {
     terraformVersion = spawnSync('terraform', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '?';
     writeFileSync(join(dir, 'terraform.rc'), `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["kindling.local/*/*"]\n  }\n}\n`);
-    const tfEnv = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
-    delete tfEnv.TF_LOG;
+    const tfEnv: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
+    delete tfEnv['TF_LOG'];
     plans.push(plan('go-plugin provider (echoes content: Terraform + plugin floor)', join(dir, 'plan-go'), 'kindling.local/bench/ct', tfEnv));
     plans.push(plan('Kindling (renders 20 configs with a snippet each, strict)', join(dir, 'plan-kindling'), 'kindling.local/kindling/ct', tfEnv));
   }
