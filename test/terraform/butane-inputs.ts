@@ -12,70 +12,21 @@ export const CT_USERS_AND_DOCKER_COMPACT =
   '"kernelArguments":{},"passwd":{"users":[{"name":"core","sshAuthorizedKeys":["key"]}]},"storage":{},' +
   '"systemd":{"units":[{"enabled":true,"name":"docker.service"}]}}';
 
-export const CT_USERS_AND_DOCKER_PRETTY = `{
-  "ignition": {
-    "config": {
-      "replace": {
-        "verification": {}
-      }
-    },
-    "proxy": {},
-    "security": {
-      "tls": {}
-    },
-    "timeouts": {},
-    "version": "3.4.0"
-  },
-  "kernelArguments": {},
-  "passwd": {
-    "users": [
-      {
-        "name": "core",
-        "sshAuthorizedKeys": [
-          "key"
-        ]
-      }
-    ]
-  },
-  "storage": {},
-  "systemd": {
-    "units": [
-      {
-        "enabled": true,
-        "name": "docker.service"
-      }
-    ]
-  }
-}`;
+/**
+ * Go's json.MarshalIndent(v, "", "  ") of a compact rendering: the same bytes as JSON.stringify's
+ * two-space indentation for these configs (their keys are already in Go's order and their
+ * strings hold nothing Go escapes differently).
+ */
+function goIndent(compact: string): string {
+  return JSON.stringify(JSON.parse(compact), null, 2);
+}
 
-export const CT_USERS_ONLY_PRETTY = `{
-  "ignition": {
-    "config": {
-      "replace": {
-        "verification": {}
-      }
-    },
-    "proxy": {},
-    "security": {
-      "tls": {}
-    },
-    "timeouts": {},
-    "version": "3.4.0"
-  },
-  "kernelArguments": {},
-  "passwd": {
-    "users": [
-      {
-        "name": "core",
-        "sshAuthorizedKeys": [
-          "key"
-        ]
-      }
-    ]
-  },
-  "storage": {},
-  "systemd": {}
-}`;
+export const CT_USERS_AND_DOCKER_PRETTY = goIndent(CT_USERS_AND_DOCKER_COMPACT);
+
+export const CT_USERS_ONLY_PRETTY = goIndent(
+  '{"ignition":{"config":{"replace":{"verification":{}}},"proxy":{},"security":{"tls":{}},"timeouts":{},"version":"3.4.0"},' +
+    '"kernelArguments":{},"passwd":{"users":[{"name":"core","sshAuthorizedKeys":["key"]}]},"storage":{},"systemd":{}}',
+);
 
 /** A file from files_dir: Go's encoding keeps the empty group/user objects and compression "". */
 export const LOCAL_FILE_CONTENT = 'variant: fcos\nversion: 1.4.0\nstorage:\n  files:\n    - path: /etc/motd\n      contents:\n        local: motd/hello.txt\n';

@@ -18,6 +18,10 @@ func (p *provider5) schema(ctx context.Context) (*providerSchema, error) {
 	if err != nil {
 		return nil, err
 	}
+	return schemaOf(res), nil
+}
+
+func schemaOf(res *proto.GetProviderSchema_Response) *providerSchema {
 	out := &providerSchema{Provider: block5(res.Provider), DataSources: map[string]schemaBlock{}, Resources: []string{}, Diagnostics: diags5(res.Diagnostics)}
 	for name, s := range res.DataSourceSchemas {
 		out.DataSources[name] = block5(s)
@@ -25,7 +29,7 @@ func (p *provider5) schema(ctx context.Context) (*providerSchema, error) {
 	for name := range res.ResourceSchemas {
 		out.Resources = append(out.Resources, name)
 	}
-	return out, nil
+	return out
 }
 
 func block5(s *proto.Schema) schemaBlock {

@@ -3,76 +3,73 @@ package main
 import (
 	"context"
 
+	"github.com/golang/protobuf/proto"
 	"google.golang.org/grpc"
-	proto "kindling.local/terraform/tfplugin6"
+	v5 "kindling.local/terraform/tfplugin5"
+	v6 "kindling.local/terraform/tfplugin6"
 )
 
-type provider6 struct{ c proto.ProviderClient }
+// provider6 calls the tfplugin6 service through its generated client. Protocol 6 keeps protocol
+// 5's field numbers in every message read here (schemas, diagnostics, dynamic values), so each
+// response is decoded again as its protocol 5 twin and both versions share one conversion.
+type provider6 struct{ c v6.ProviderClient }
 
-func newProvider6(conn *grpc.ClientConn) provider {
-	return &provider6{c: proto.NewProviderClient(conn)}
+func newProvider6(conn *grpc.ClientConn) provider { return &provider6{c: v6.NewProviderClient(conn)} }
+
+func recast(from, to proto.Message) error {
+	b, err := proto.Marshal(from)
+	if err != nil {
+		return err
+	}
+	return proto.Unmarshal(b, to)
 }
 
 func (p *provider6) schema(ctx context.Context) (*providerSchema, error) {
-	res, err := p.c.GetProviderSchema(ctx, &proto.GetProviderSchema_Request{})
+	res, err := p.c.GetProviderSchema(ctx, &v6.GetProviderSchema_Request{})
 	if err != nil {
 		return nil, err
 	}
-	out := &providerSchema{Provider: block6(res.Provider), DataSources: map[string]schemaBlock{}, Resources: []string{}, Diagnostics: diags6(res.Diagnostics)}
-	for name, s := range res.DataSourceSchemas {
-		out.DataSources[name] = block6(s)
+	var same v5.GetProviderSchema_Response
+	if err := recast(res, &same); err != nil {
+		return nil, err
 	}
-	for name := range res.ResourceSchemas {
-		out.Resources = append(out.Resources, name)
-	}
-	return out, nil
-}
-
-func block6(s *proto.Schema) schemaBlock {
-	b := schemaBlock{}
-	if s != nil {
-		b.Version = s.Version
-		if s.Block != nil {
-			for _, a := range s.Block.Attributes {
-				attr := newAttribute(a.Name, a.Type)
-				attr.Description, attr.Required, attr.Optional, attr.Computed, attr.Sensitive, attr.Deprecated = a.Description, a.Required, a.Optional, a.Computed, a.Sensitive, a.Deprecated
-				b.Attributes = append(b.Attributes, attr)
-			}
-			for _, n := range s.Block.BlockTypes {
-				b.BlockTypes = append(b.BlockTypes, n.TypeName)
-			}
-		}
-	}
-	finishBlock(&b)
-	return b
+	return schemaOf(&same), nil
 }
 
 func (p *provider6) validateProvider(ctx context.Context, config []byte) ([]diagnostic, error) {
-	res, err := p.c.ValidateProviderConfig(ctx, &proto.ValidateProviderConfig_Request{Config: &proto.DynamicValue{Msgpack: config}})
+	res, err := p.c.ValidateProviderConfig(ctx, &v6.ValidateProviderConfig_Request{Config: &v6.DynamicValue{Msgpack: config}})
 	if err != nil {
 		return nil, err
 	}
-	return diags6(res.Diagnostics), nil
+	var same v5.PrepareProviderConfig_Response
+	return diagsOf(res, &same, func() []*v5.Diagnostic { return same.Diagnostics })
 }
 
 func (p *provider6) configure(ctx context.Context, config []byte) ([]diagnostic, error) {
-	res, err := p.c.ConfigureProvider(ctx, &proto.ConfigureProvider_Request{TerraformVersion: terraformVersion, Config: &proto.DynamicValue{Msgpack: config}})
+	res, err := p.c.ConfigureProvider(ctx, &v6.ConfigureProvider_Request{TerraformVersion: terraformVersion, Config: &v6.DynamicValue{Msgpack: config}})
 	if err != nil {
 		return nil, err
 	}
-	return diags6(res.Diagnostics), nil
+	var same v5.Configure_Response
+	return diagsOf(res, &same, func() []*v5.Diagnostic { return same.Diagnostics })
 }
 
 func (p *provider6) validateData(ctx context.Context, typeName string, config []byte) ([]diagnostic, error) {
-	res, err := p.c.ValidateDataResourceConfig(ctx, &proto.ValidateDataResourceConfig_Request{TypeName: typeName, Config: &proto.DynamicValue{Msgpack: config}})
+	res, err := p.c.ValidateDataResourceConfig(ctx, &v6.ValidateDataResourceConfig_Request{TypeName: typeName, Config: &v6.DynamicValue{Msgpack: config}})
 	if err != nil {
 		return nil, err
 	}
-	return diags6(res.Diagnostics), nil
+	var same v5.ValidateDataSourceConfig_Response
+	return diagsOf(res, &same, func() []*v5.Diagnostic { return same.Diagnostics })
 }
 
 func (p *provider6) readData(ctx context.Context, typeName string, config []byte) ([]byte, []diagnostic, error) {
-	res, err := p.c.ReadDataSource(ctx, &proto.ReadDataSource_Request{TypeName: typeName, Config: &proto.DynamicValue{Msgpack: config}})
+	res, err := p.c.ReadDataSource(ctx, &v6.ReadDataSource_Request{TypeName: typeName, Config: &v6.DynamicValue{Msgpack: config}})
+	if err != nil {
+		return nil, nil, err
+	}
+	var same v5.ReadDataSource_Response
+	diags, err := diagsOf(res, &same, func() []*v5.Diagnostic { return same.Diagnostics })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -80,36 +77,20 @@ func (p *provider6) readData(ctx context.Context, typeName string, config []byte
 	if res.State != nil {
 		state = res.State.Msgpack
 	}
-	return state, diags6(res.Diagnostics), nil
+	return state, diags, nil
 }
 
 func (p *provider6) stop(ctx context.Context) (string, error) {
-	res, err := p.c.StopProvider(ctx, &proto.StopProvider_Request{})
+	res, err := p.c.StopProvider(ctx, &v6.StopProvider_Request{})
 	if err != nil {
 		return "", err
 	}
 	return res.Error, nil
 }
 
-func diags6(in []*proto.Diagnostic) []diagnostic {
-	out := []diagnostic{}
-	for _, d := range in {
-		var steps []pathStep
-		if d.Attribute != nil {
-			for _, s := range d.Attribute.Steps {
-				switch sel := s.Selector.(type) {
-				case *proto.AttributePath_Step_AttributeName:
-					steps = append(steps, pathStep{attribute: sel.AttributeName})
-				case *proto.AttributePath_Step_ElementKeyString:
-					k := sel.ElementKeyString
-					steps = append(steps, pathStep{keyString: &k})
-				case *proto.AttributePath_Step_ElementKeyInt:
-					k := sel.ElementKeyInt
-					steps = append(steps, pathStep{keyInt: &k})
-				}
-			}
-		}
-		out = append(out, diagnostic{Severity: severityName(int32(d.Severity)), Summary: d.Summary, Detail: d.Detail, Path: renderPath(steps)})
+func diagsOf(res, same proto.Message, diagnostics func() []*v5.Diagnostic) ([]diagnostic, error) {
+	if err := recast(res, same); err != nil {
+		return nil, err
 	}
-	return out
+	return diags5(diagnostics()), nil
 }
