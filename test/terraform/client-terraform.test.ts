@@ -34,6 +34,18 @@ function terraform(cwd: string, args: string[]) {
   return run('terraform', args, { cwd, env, timeoutMs: 120_000 });
 }
 
+/** A Terraform working directory with `hcl` after the required_providers block, initialised. */
+async function project(name: string, hcl: string): Promise<string> {
+  const work = join(dir, name);
+  mkdirSync(work);
+  const providers = 'terraform {\n  required_providers {\n    ct = {\n      source  = "kindling.local/kindling/ct"\n      version = "~> 0.14"\n    }\n  }\n}\n\n';
+  writeFileSync(join(work, 'main.tf'), providers + hcl);
+  const init = await terraform(work, ['init', '-input=false', '-no-color']);
+  expect(init.exitCode, init.stdout + init.stderr).toBe(0);
+  expect(init.stdout).toMatch(/kindling\.local\/kindling\/ct v0\.14\.\d+/);
+  return work;
+}
+
 function write(path: string, text: string): void {
   writeFileSync(join(dir, path), text);
 }
@@ -53,20 +65,9 @@ describe.runIf(haveTerraform)('terraform init + apply against the mirror', () =>
   });
 
   test('outputs are ct renderings; a warning shows as a Terraform warning', async () => {
-    const work = join(dir, 'apply');
-    mkdirSync(work);
-    writeFileSync(
-      join(work, 'main.tf'),
-      `terraform {
-  required_providers {
-    ct = {
-      source  = "kindling.local/kindling/ct"
-      version = "~> 0.14"
-    }
-  }
-}
-
-data "ct_config" "worker" {
+    const work = await project(
+      'apply',
+      `data "ct_config" "worker" {
   content  = file("\${path.module}/../content.bu")
   strict   = true
   snippets = [file("\${path.module}/../docker.bu")]
@@ -95,9 +96,6 @@ output "pretty" {
 }
 `,
     );
-    const init = await terraform(work, ['init', '-input=false', '-no-color']);
-    expect(init.exitCode, init.stdout + init.stderr).toBe(0);
-    expect(init.stdout).toMatch(/kindling\.local\/kindling\/ct v0\.14\.\d+/);
     const apply = await terraform(work, ['apply', '-auto-approve', '-input=false', '-no-color']);
     expect(apply.exitCode, apply.stdout + apply.stderr).toBe(0);
     expect(apply.stdout + apply.stderr).toMatch(/Warning: unused key bogus/);
@@ -112,19 +110,9 @@ output "pretty" {
   });
 
   test('an error in a snippet points Terraform at that argument in the HCL', async () => {
-    const work = join(dir, 'error');
-    mkdirSync(work);
-    writeFileSync(
-      join(work, 'main.tf'),
-      `terraform {
-  required_providers {
-    ct = {
-      source = "kindling.local/kindling/ct"
-    }
-  }
-}
-
-data "ct_config" "broken" {
+    const work = await project(
+      'error',
+      `data "ct_config" "broken" {
   content = file("\${path.module}/../content.bu")
   snippets = [
     file("\${path.module}/../docker.bu"),
@@ -133,8 +121,6 @@ data "ct_config" "broken" {
 }
 `,
     );
-    const init = await terraform(work, ['init', '-input=false', '-no-color']);
-    expect(init.exitCode, init.stdout + init.stderr).toBe(0);
     const plan = await terraform(work, ['plan', '-input=false', '-no-color']);
     expect(plan.exitCode).toBe(1);
     expect(plan.stderr).toMatch(/Error: .*variant/);

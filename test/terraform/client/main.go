@@ -226,6 +226,19 @@ func (r *runner) attributesOf(typeName string) ([]attribute, error) {
 	return attrs, nil
 }
 
+// config encodes a step's data source config, or returns the step's failure result.
+func (r *runner) config(typeName string, st step) ([]attribute, []byte, map[string]interface{}) {
+	attrs, err := r.attributesOf(typeName)
+	if err != nil {
+		return nil, nil, rpcError(err)
+	}
+	cfg, err := encodeConfig(attrs, st)
+	if err != nil {
+		return nil, nil, clientError(err)
+	}
+	return attrs, cfg, nil
+}
+
 func (r *runner) ensureSchema() error {
 	if r.schemas["\x00loaded"] != nil {
 		return nil
@@ -280,13 +293,9 @@ func (r *runner) step(st step) map[string]interface{} {
 		}
 		return map[string]interface{}{"diagnostics": diags}
 	case "validate", "read":
-		attrs, err := r.attributesOf(typeName)
-		if err != nil {
-			return rpcError(err)
-		}
-		cfg, err := encodeConfig(attrs, st)
-		if err != nil {
-			return clientError(err)
+		attrs, cfg, failed := r.config(typeName, st)
+		if failed != nil {
+			return failed
 		}
 		if st.Op == "validate" {
 			diags, err := r.api.validateData(ctx, typeName, cfg)
@@ -338,13 +347,9 @@ func (r *runner) step(st step) map[string]interface{} {
 		r.client.Kill()
 		return map[string]interface{}{"provider": processStatus(r.cmd)}
 	case "cancel_mid_call", "kill_self_mid_call":
-		attrs, err := r.attributesOf(typeName)
-		if err != nil {
-			return rpcError(err)
-		}
-		cfg, err := encodeConfig(attrs, st)
-		if err != nil {
-			return clientError(err)
+		_, cfg, failed := r.config(typeName, st)
+		if failed != nil {
+			return failed
 		}
 		callCtx, callCancel := context.WithCancel(context.Background())
 		defer callCancel()
