@@ -1,9 +1,9 @@
 // `kindling terraform-mirror DIR`: Terraform's unpacked filesystem-mirror layout, a provider file
-// that starts (here: the launcher, since tests run without the single executable) and answers as
+// that starts (the single executable when built, else the launcher) and answers as
 // the provider, and the name-based dispatch Terraform relies on.
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { invokedAs } from '../../src/cli/dispatch.ts';
 import { VERSION } from '../../src/cli/io.ts';
@@ -38,7 +38,15 @@ describe.runIf(ready)('terraform-mirror', () => {
     const file = join(work, 'kindling.local', 'kindling', 'ct', version, platformName(), `terraform-provider-ct_v${version}`);
     expect(result.stdout).toBe(`${file}\n`);
     accessSync(file, constants.X_OK);
-    expect(readFileSync(file, 'utf8')).toContain(BUNDLE);
+    // The single executable when one was built beside the bundle, else the launcher.
+    const sea = join(dirname(BUNDLE), 'kindling');
+    if (existsSync(sea)) {
+      expect(result.stderr).toContain('(executable)');
+      expect(statSync(file).size).toBe(statSync(sea).size);
+    } else {
+      expect(result.stderr).toContain('(launcher)');
+      expect(readFileSync(file, 'utf8')).toContain(BUNDLE);
+    }
     // Started by hand (no magic cookie), the mirrored provider refuses like any go-plugin plugin.
     const started = await run(file, [], { env: { TF_PLUGIN_MAGIC_COOKIE: undefined } });
     expect(started.exitCode).toBe(1);
