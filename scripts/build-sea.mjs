@@ -44,6 +44,9 @@ const config = {
   // faster inside the emulated guest (bench/RESULTS.md); pinning the seed would weaken hashing.
   useCodeCache: false,
   useSnapshot: false,
+  // The Terraform provider, loaded only when the executable runs as terraform-provider-ct
+  // (scripts/build.mjs says why it is not in the main bundle).
+  assets: { 'terraform-provider.cjs': join(dirname(bundlePath), 'terraform-provider.cjs') },
   // NODE_OPTIONS is ignored, so the environment cannot add --require/--import at boot.
   execArgv: [],
   execArgvExtension: 'none',

@@ -30,9 +30,14 @@ export interface GrpcServerOptions {
 }
 
 export interface RunningServer {
-  /** Ends every call and connection at once and closes the socket. */
-  stop(): void;
+  /**
+   * Ends the held-open streams, lets answered calls flush (the reply to Shutdown must reach the
+   * client), then closes every connection and the socket; forced after STOP_GRACE_MS.
+   */
+  stop(): Promise<void>;
 }
+
+const STOP_GRACE_MS = 2_000;
 
 let definitions: PackageDefinition | undefined;
 
@@ -66,6 +71,7 @@ function unary(method: string, handler: UnaryHandler, onError: GrpcServerOptions
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningServer> {
   // Configs embed whole files: no message size limit beyond what the client sends.
   const server = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
+  const held = new Set<grpc.ServerWritableStream<Message, Message> | grpc.ServerDuplexStream<Message, Message>>();
   for (const [serviceName, handlers] of Object.entries(options.services)) {
     const definition = serviceDefinition(serviceName);
     const implementation: grpc.UntypedServiceImplementation = {};
@@ -75,8 +81,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
         handler === HOLD_OPEN
           ? (call: grpc.ServerWritableStream<Message, Message> | grpc.ServerDuplexStream<Message, Message>) => {
               // Inbound messages (the broker's) are read and dropped; the call ends with the server.
-              if ('on' in call) call.on('data', () => undefined);
+              held.add(call);
+              call.on('data', () => undefined);
               call.on('error', () => undefined);
+              call.on('close', () => held.delete(call));
             }
           : unary(`${serviceName}/${method}`, handler, options.onHandlerError);
     }
@@ -90,5 +98,18 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(`unix:${options.socketPath}`, credentials, (error) => (error === null ? resolve() : reject(error)));
   });
-  return { stop: () => server.forceShutdown() };
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const call of held) call.end();
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, STOP_GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
 }

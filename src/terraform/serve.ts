@@ -70,7 +70,7 @@ export async function serveProvider(env: Env, io: ProviderIo): Promise<number> {
         'plugin.GRPCController': {
           // Answered first, then the server goes: go-plugin's client waits for the reply or an error.
           Shutdown: () => {
-            setImmediate(() => finish('shutdown requested'));
+            finish('shutdown requested');
             return {};
           },
         },
@@ -103,7 +103,7 @@ export async function serveProvider(env: Env, io: ProviderIo): Promise<number> {
   clearInterval(watch);
   process.off('SIGTERM', onTerm);
   process.off('SIGINT', onInt);
-  server.stop();
+  await server.stop();
   rmSync(dir, { recursive: true, force: true });
   log('INFO', `stopped: ${reason}`);
   return 0;
