@@ -37,6 +37,18 @@ interface Row {
   name: string;
   medianMs: number;
   minMs: number;
+  /** Median user + system CPU time of the provider up to its handshake line. */
+  cpuMs?: number;
+}
+
+/** CPU time (user + system) a live process has used, from /proc (clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /** go-plugin's client certificate: any self-signed certificate the provider can parse. */
@@ -46,32 +58,39 @@ function clientCertificate(dir: string): string {
   return readFileSync(join(dir, 'client.pem'), 'utf8');
 }
 
-/** Milliseconds from spawn to the first stdout line; the provider is then ended with SIGTERM. */
-function handshakeOnce(command: string, args: string[], env: NodeJS.ProcessEnv, argv0?: string): Promise<number> {
+/** Wall and CPU milliseconds from spawn to the first stdout line; the provider is then ended with SIGTERM. */
+function handshakeOnce(command: string, args: string[], env: NodeJS.ProcessEnv, argv0?: string): Promise<{ wall: number; cpu: number }> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { env, argv0, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     let stderr = '';
     let elapsed: number | undefined;
+    let cpu = NaN;
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       if (elapsed === undefined && text.includes('\n')) {
         elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+        cpu = cpuMsOf(child.pid);
         if (!/^1\|[56]\|unix\|[^|]+\|grpc\|/.test(text)) reject(new Error(`unexpected handshake: ${text}`));
         child.kill('SIGTERM');
       }
     });
-    child.on('exit', () => (elapsed === undefined ? reject(new Error(`${command} exited before the handshake: ${stderr}`)) : resolvePromise(elapsed)));
+    child.on('exit', () => (elapsed === undefined ? reject(new Error(`${command} exited before the handshake: ${stderr}`)) : resolvePromise({ wall: elapsed, cpu })));
   });
 }
 
 async function handshake(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, argv0?: string): Promise<Row> {
   await handshakeOnce(command, args, env, argv0); // warm the page cache
   const samples: number[] = [];
-  for (let i = 0; i < handshakeRuns; i++) samples.push(await handshakeOnce(command, args, env, argv0));
-  return { name, medianMs: median(samples), minMs: Math.min(...samples) };
+  const cpu: number[] = [];
+  for (let i = 0; i < handshakeRuns; i++) {
+    const one = await handshakeOnce(command, args, env, argv0);
+    samples.push(one.wall);
+    cpu.push(one.cpu);
+  }
+  return { name, medianMs: median(samples), minMs: Math.min(...samples), cpuMs: median(cpu) };
 }
 
 function timeProcess(name: string, command: string, args: string[]): Row {
@@ -156,6 +175,7 @@ try {
   const sea = resolve(root, 'dist/kindling');
   if (existsSync(sea)) handshakes.push(await handshake('Kindling single executable (dist/kindling)', sea, [], env, 'terraform-provider-ct'));
   const goHandshake = handshakes[1]?.medianMs ?? NaN;
+  const goCpu = Math.max(handshakes[1]?.cpuMs ?? NaN, 10);
 
   const plans: PlanResult[] = [];
   let terraformVersion = 'not on PATH: plan bench skipped';
@@ -180,9 +200,14 @@ try {
     '',
     'From spawning the provider with go-plugin\'s environment (magic cookie, `PLUGIN_PROTOCOL_VERSIONS=5,6`, an ECDSA client certificate) to its handshake line on stdout.',
     '',
-    '| Provider | median ms | min ms | × go-plugin |',
-    '|---|---:|---:|---:|',
-    ...handshakes.map((r) => `| ${r.name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${(r.medianMs / goHandshake).toFixed(1)} |`),
+    '| Provider | median ms | min ms | × go-plugin | CPU ms (median) | × go-plugin CPU |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...handshakes.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${(r.medianMs / goHandshake).toFixed(1)} | ${r.cpuMs === undefined ? 'n/a' : r.cpuMs.toFixed(0)} | ${r.cpuMs === undefined ? 'n/a' : (r.cpuMs / goCpu).toFixed(1)} |`,
+    ),
+    '',
+    'CPU is the provider process\'s user + system time when its handshake line arrives (from /proc, 10 ms ticks; the go-plugin provider uses at most one tick, so its CPU ratios are lower bounds): less sensitive than wall time to the other load on a shared machine.',
     '',
     ...(plans.length === 0
       ? ['No `terraform` on PATH: the plan bench did not run.']
