@@ -217,6 +217,9 @@ try {
           '| Provider | median ms | min ms | × go-plugin | provider starts per plan |',
           '|---|---:|---:|---:|---:|',
           ...plans.map((r) => `| ${r.name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${(r.medianMs / goPlan).toFixed(2)} | ${r.starts} |`),
+          '',
+          'Provider starts are counted from `plugin started` lines of one extra plan under `TF_LOG=debug`. The go-plugin row is the floor',
+          'any provider pays with this Terraform; poseidon/ct (not available offline) starts like it and renders in Go.',
         ]),
     '',
   ].join('\n');
