@@ -4,6 +4,17 @@
 // package, so the tests exercise the provider against the real client libraries rather than an
 // imitation of them.
 //
+// What Debian's go-plugin 1.0.1 (the client used here) does, read from its source: it sets the
+// cookie, PLUGIN_MIN_PORT/PLUGIN_MAX_PORT, PLUGIN_PROTOCOL_VERSIONS (comma-separated) and, with
+// AutoMTLS, PLUGIN_CLIENT_CERT (PEM of a self-signed ECDSA P-521 certificate, SAN localhost); it
+// hands the plugin its own stdin; it reads the first stdout line as CORE|APP|NETWORK|ADDR|PROTOCOL
+// and takes a sixth field longer than 50 characters as the server certificate (unpadded base64
+// DER), trusted as the only root CA for ServerName "localhost"; later stdout lines are read and
+// dropped. It opens plugin.GRPCBroker/StartStream at connect, pings grpc.health.v1.Health/Check
+// with service "plugin", and Kill sends plugin.GRPCController/Shutdown, waits 2 s for the process
+// to exit and then SIGKILLs it. Newer go-plugin (Terraform's) adds plugin.GRPCStdio,
+// PLUGIN_UNIX_SOCKET_DIR and an optional seventh handshake field for multiplexing.
+//
 // Input (stdin): one JSON script, see script below. Output (stdout): JSON lines, one "started"
 // event, one result per step, one "exit" event. Lines are flushed as they are written so that a
 // step that kills this process still leaves the lines before it.
