@@ -50,7 +50,13 @@ export async function serveProvider(env: Env, io: ProviderIo): Promise<number> {
   const protocol = negotiateProtocol(env['PLUGIN_PROTOCOL_VERSIONS']);
   const serverCert = await createServerCertificate();
 
-  const dir = mkdtempSync(join(env['PLUGIN_UNIX_SOCKET_DIR'] || tmpdir(), 'plugin'));
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(env['PLUGIN_UNIX_SOCKET_DIR'] || tmpdir(), 'plugin'));
+  } catch (error) {
+    log('ERROR', `cannot make the socket directory: ${(error as Error).message}`);
+    return 1;
+  }
   const socketPath = join(dir, 'ct.sock');
   let finish: (reason: string) => void = () => undefined;
   const finished = new Promise<string>((resolve) => {

@@ -125,6 +125,13 @@ describe.runIf(ready)('terraform-provider-ct process', () => {
     }
   });
 
+  test('a socket directory that cannot be used is an error on stderr, not a crash', async () => {
+    const result = await runProvider({ PLUGIN_UNIX_SOCKET_DIR: join(work, 'missing') });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('cannot make the socket directory');
+  });
+
   test('handshake line, server certificate, mutual TLS, then SIGTERM removes the socket', async () => {
     const h = await handshake();
     expect(h.protocol).toBe(6);
