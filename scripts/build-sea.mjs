@@ -22,6 +22,9 @@ if (!process.env.KINDLING_SEA_BUNDLE) {
   execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
 }
 const bundle = readFileSync(bundlePath, 'utf8').replace(/^#!.*\n/, '');
+// The Terraform provider's bundle (scripts/build.mjs): beside the main bundle, else the build's.
+const providerBundle = [join(dirname(bundlePath), 'terraform-provider.cjs'), join(repo, 'dist', 'terraform-provider.cjs')].find((path) => existsSync(path));
+if (providerBundle === undefined) throw new Error('build-sea: no terraform-provider.cjs beside the bundle or in dist/ (run npm run build)');
 // Private to this build and outside dist/ (which every `npm run build` deletes), so that builds
 // may run at once; the blob records only names relative to it.
 const work = mkdtempSync(join(tmpdir(), 'kindling-sea-'));
@@ -44,6 +47,9 @@ const config = {
   // faster inside the emulated guest (bench/RESULTS.md); pinning the seed would weaken hashing.
   useCodeCache: false,
   useSnapshot: false,
+  // The Terraform provider, loaded only when the executable runs as terraform-provider-ct
+  // (scripts/build.mjs says why it is not in the main bundle).
+  assets: { 'terraform-provider.cjs': providerBundle },
   // NODE_OPTIONS is ignored, so the environment cannot add --require/--import at boot.
   execArgv: [],
   execArgvExtension: 'none',
