@@ -64,7 +64,7 @@ function allowed(file: string, to: string): boolean {
     return to !== 'src/system/exec.ts' && under(to, 'src/providers', 'src/config', 'src/resource', 'src/system', 'schemas', ...base);
   }
   if (under(file, 'transpiler')) return under(to, 'transpiler', 'src/config', 'schemas', ...base);
-  if (under(file, 'src/cli', 'src/main.ts')) return true;
+  if (under(file, 'src/cli', 'src/main.ts', 'src/warm.ts')) return true;
   // The engine layer (src/engine.ts and friends) may use everything below the CLI.
   return !under(to, 'src/cli', 'transpiler', 'src/main.ts');
 }

@@ -17,8 +17,9 @@ import { writeFileAtomic } from './atomic.ts';
 import { emptyConfig, readBase } from './base.ts';
 import { cacheDigest } from './config-cache.ts';
 import type { RunOptions } from './options.ts';
+import { idleStages } from './idle.ts';
 import { parseOrThrow } from './parse.ts';
-import { needsNetwork, prefetch, resourcesNeedNetwork } from './prefetch.ts';
+import { collectResources, needsNetwork, prefetch, resourcesNeedNetwork } from './prefetch.ts';
 import { renderConfig } from './render.ts';
 import { emptyState, saveState } from './state.ts';
 
@@ -63,10 +64,12 @@ export async function fetchStage(options: RunOptions, log: Logger, offline: bool
     const resources = await contextForConfig(final.ignition, fetch);
     contexts.push(resources);
     state.resources = await log.op('fetching resources', '', () => prefetch(final, resources, resourceDir(options), FETCH_CONCURRENCY));
-    log.info(`fetched ${Object.keys(state.resources).length} resources`);
+    const remote = Object.keys(state.resources).length;
+    log.info(`fetched ${remote} resources, verified ${collectResources(final).length - remote} inline`);
     const cacheText = serializeConfig(user, { pretty: false, style: 'ignition' });
     await writeFileAtomic(options.configCache, cacheText, 0o640);
     state.configCacheSha256 = cacheDigest(cacheText);
+    state.idle = idleStages(final);
     await saveState(options.stateFile, state);
     if (offline && needsNetwork(final)) await writeFileAtomic(options.needNet, '', 0o644);
   } catch (error) {

@@ -1,0 +1,21 @@
+// Which later stages have nothing to do for a config, decided once by the fetch stage from the
+// final (base + user) config and recorded in the state file. Such a stage then ends after reading
+// the state file and checking that the config cache is the one the fetch stage wrote, without
+// parsing the config, reading the base configs or loading its own code: under emulation every
+// stage process counts, and most configs touch neither kernel arguments nor disks.
+
+import type { Config } from '../config/index.ts';
+import { mountOrder } from '../system/devices.ts';
+import type { StageName } from './options.ts';
+
+export function idleStages(config: Config): StageName[] {
+  const idle: StageName[] = [];
+  const kargs = config.kernelArguments;
+  if ((kargs?.shouldExist ?? []).length + (kargs?.shouldNotExist ?? []).length === 0) idle.push('kargs');
+  const storage = config.storage;
+  const filesystems = storage?.filesystems ?? [];
+  if ((storage?.disks ?? []).length + (storage?.raid ?? []).length + (storage?.luks ?? []).length + filesystems.length === 0) idle.push('disks');
+  // The umount stage only undoes the mount stage: both have work exactly when a filesystem is mounted.
+  if (mountOrder(filesystems.map((fs) => ({ device: fs.device ?? '', format: fs.format, path: fs.path }))).length === 0) idle.push('mount', 'umount');
+  return idle;
+}
