@@ -43,7 +43,7 @@ one() { # runner overlay-or-empty
 # Per stage in the guest, from the init's uptime stamps: each stage runs from its own stamp to the
 # next stamp (the next stage, mounting the root, or the end), in seconds of guest time.
 stages() {
-  sed -n 's/^kindling-init: \(.*\) (uptime \([0-9.]*\))$/\2 \1/p' "$1" | awk '
+  tr -d '\r' < "$1" | sed -n 's/^kindling-init: \(.*\) (uptime \([0-9.]*\))$/\2 \1/p' | awk '
     { t[NR] = $1; $1 = ""; what[NR] = substr($0, 2) }
     END {
       line = "  guest:"

@@ -11,7 +11,18 @@ import { invokedAs, main } from './cli/dispatch.ts';
 import type { CliIo } from './cli/io.ts';
 
 function start(): void {
-  const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  // Getters: Node creates each stream on first access, and most commands never read stdin.
+  const io: CliIo = {
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+  };
   main(process.argv.slice(2), io, invokedAs(process.argv0, process.argv[1])).then(
     (code) => {
       process.exitCode = code;

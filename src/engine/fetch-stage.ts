@@ -17,7 +17,7 @@ import { writeFileAtomic } from './atomic.ts';
 import { emptyConfig, readBase } from './base.ts';
 import { cacheDigest } from './config-cache.ts';
 import type { RunOptions } from './options.ts';
-import { idleStages } from './idle.ts';
+import { idleStages, writeIdleMarkers } from './idle.ts';
 import { parseOrThrow } from './parse.ts';
 import { collectResources, needsNetwork, prefetch, resourcesNeedNetwork } from './prefetch.ts';
 import { renderConfig } from './render.ts';
@@ -70,6 +70,8 @@ export async function fetchStage(options: RunOptions, log: Logger, offline: bool
     await writeFileAtomic(options.configCache, cacheText, 0o640);
     state.configCacheSha256 = cacheDigest(cacheText);
     state.idle = idleStages(final);
+    // Markers first: a stale marker from an earlier run must not outlive the state that explains it.
+    await writeIdleMarkers(options.stateFile, state.idle);
     await saveState(options.stateFile, state);
     if (offline && needsNetwork(final)) await writeFileAtomic(options.needNet, '', 0o644);
   } catch (error) {

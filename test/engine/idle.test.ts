@@ -80,6 +80,16 @@ describe('an idle stage through the engine', () => {
     expect(await readFile(join(work, 'kargs-calls'), 'utf8')).toBe('--should-exist quiet\n');
   });
 
+  test('the fetch stage leaves a marker per idle stage for the init system, and replaces stale ones', async () => {
+    const markers = join(work, 'run', 'ignition', 'idle');
+    await writeFile(join(work, 'config.ign'), JSON.stringify(v34));
+    await run('fetch');
+    expect((await readdir(markers)).sort()).toEqual(['disks', 'kargs', 'mount', 'umount']);
+    await writeFile(join(work, 'config.ign'), JSON.stringify({ ...v34, kernelArguments: { shouldExist: ['quiet'] } }));
+    await run('fetch');
+    expect((await readdir(markers)).sort()).toEqual(['disks', 'mount', 'umount']);
+  });
+
   test('a config cache edited after the fetch stage is read in full, not taken as idle', async () => {
     await writeFile(join(work, 'config.ign'), JSON.stringify(v34));
     await run('fetch');
