@@ -71,7 +71,7 @@ function allowed(file: string, to: string): boolean {
   if (under(file, 'transpiler')) return under(to, 'transpiler', 'src/config', 'schemas', ...base);
   // The Terraform provider renders through the transpiler's entry and the config core only.
   if (under(file, 'src/terraform')) return under(to, 'src/terraform', 'transpiler/index.ts', 'src/config', 'schemas', ...base);
-  if (under(file, 'src/cli', 'src/main.ts')) return true;
+  if (under(file, 'src/cli', 'src/main.ts', 'src/warm.ts')) return true;
   // The engine layer (src/engine.ts and friends) may use everything below the CLI.
   return !under(to, 'src/cli', 'transpiler', 'src/main.ts');
 }
