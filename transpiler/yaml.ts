@@ -21,7 +21,7 @@ export interface YamlEntry {
   value: YamlNode;
 }
 
-export type YamlParseResult = { ok: true; root: YamlNode | undefined } | { ok: false; message: string };
+export type YamlParseResult = { ok: true; root: YamlNode | undefined } | { ok: false; message: string; pos?: Position };
 
 const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
 
@@ -49,7 +49,7 @@ export function parseYamlFully(text: string): YamlParseResult {
   const first = doc.errors[0];
   if (first !== undefined) {
     const at = lines.linePos(first.pos[0]);
-    return { ok: false, message: `yaml: line ${at.line}: ${lowerFirst(first.message)}` };
+    return { ok: false, message: `yaml: line ${at.line}: ${lowerFirst(first.message)}`, pos: { line: at.line, col: at.col } };
   }
   const duplicates: string[] = [];
   const pos = (offset: number): Position => {
