@@ -1,13 +1,13 @@
 // The dracut module booted for real: a systemd initramfs made by the host's dracut with our module
 // runs the stage units under QEMU, provisions a blank disk, and on an invalid config prints the
 // failure banner before the emergency target (rd.shell=0 rd.emergency=poweroff ends the guest).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canRun, hasCommand } from '../helpers/env.ts';
 import { run as runProcess } from '../helpers/process.ts';
-import { debugfs, missingForBoot, partitions, probe, repo, run, seaRuntime, sha256, statExt4 } from './harness.ts';
+import { buildBootImage, debugfs, missingForBoot, partitions, probe, repo, run, sha256, statExt4 } from './harness.ts';
 
 async function missingForDracut(): Promise<string | undefined> {
   if (!hasCommand('dracut')) return 'dracut is not installed (apt-get install dracut-core)';
@@ -46,13 +46,8 @@ describe.runIf(available)('dracut module under QEMU', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'kindling-dracut-boot-'));
     mkdirSync(join(repo, '.cache', 'boot-logs'), { recursive: true });
-    if (!existsSync(join(repo, 'dist', 'kindling.cjs'))) {
-      await run(process.execPath, ['scripts/build.mjs'], { cwd: repo });
-    }
-    copyFileSync(join(repo, 'dist', 'kindling.cjs'), join(work, 'bundle.cjs'));
-    const exe = join(work, 'kindling');
-    const seaEnv = { KINDLING_SEA_NODE: await seaRuntime(), KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: join(work, 'bundle.cjs') };
-    await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env: seaEnv });
+    // The same private executable as the other boot suites (and the kernel dracut packs).
+    const { exe } = await buildBootImage(work);
     image = join(work, 'dracut.img');
     await run(join(repo, 'initrd', 'dracut', 'mkimage.sh'), [image], { env: { KINDLING_EXE: exe } });
   }, BOOT_MS);

@@ -52,10 +52,13 @@ export interface BootImage {
  * every later initrd/boot.sh of this process.
  */
 export async function buildBootImage(work: string): Promise<BootImage> {
-  // `npm test` has built the bundle; rebuilding here would delete dist/ under parallel suites.
-  if (!existsSync(join(repo, 'dist', 'kindling.cjs'))) await run(process.execPath, ['scripts/build.mjs'], { cwd: repo });
+  // `npm test` has built the bundles; rebuilding here would delete dist/ under parallel suites.
+  const bundles = ['kindling.cjs', 'terraform-provider.cjs'];
+  if (!bundles.every((name) => existsSync(join(repo, 'dist', name)))) await run(process.execPath, ['scripts/build.mjs'], { cwd: repo });
   const bundle = join(work, 'bundle.cjs');
   copyFileSync(join(repo, 'dist', 'kindling.cjs'), bundle);
+  // build-sea embeds the provider bundle it finds beside the main one.
+  copyFileSync(join(repo, 'dist', 'terraform-provider.cjs'), join(work, 'terraform-provider.cjs'));
   const exe = join(work, 'kindling');
   const env = { KINDLING_SEA_NODE: await seaRuntime(), KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: bundle };
   await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env });
