@@ -62,9 +62,10 @@ describe('start and stopAll', () => {
     await earlier.stop();
   });
 
-  test('a run still in flight counts as a child', async () => {
+  test('a run still in flight counts as a child, but not as a supervised one', async () => {
     const mark = startedSoFar();
     const pending = run(node, ['-e', 'setInterval(() => {}, 1000)']);
+    expect(await stopAll(mark, { supervisedOnly: true })).toEqual([]);
     expect(await stopAll(mark)).toHaveLength(1);
     expect((await pending).signal).toBe('SIGTERM');
   });

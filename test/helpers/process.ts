@@ -91,16 +91,19 @@ function resultOf(command: string, result: ExecaOutcome): RunResult {
 interface Tracked {
   readonly sequence: number;
   readonly command: string;
+  /** Started with `start` (a server, a guest) rather than awaited through `run`. */
+  readonly supervised: boolean;
   stop(): Promise<unknown>;
 }
 
 let started = 0;
 const live = new Set<Tracked>();
 
-function track(command: string, args: readonly string[], subprocess: ResultPromise): Promise<ExecaOutcome> {
+function track(command: string, args: readonly string[], subprocess: ResultPromise, supervised: boolean): Promise<ExecaOutcome> {
   const entry: Tracked = {
     sequence: ++started,
     command: [command, ...args].join(' '),
+    supervised,
     stop: () => {
       subprocess.kill('SIGTERM');
       return settled;
@@ -117,7 +120,7 @@ function track(command: string, args: readonly string[], subprocess: ResultPromi
 }
 
 async function runTracked(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-  const outcome = await track(command, args, execa(command, args, execaOptions(options)));
+  const outcome = await track(command, args, execa(command, args, execaOptions(options)), false);
   if (options.check && outcome.failed) throw outcome;
   return resultOf(command, outcome);
 }
@@ -156,7 +159,7 @@ export interface Child {
 
 export function start(command: string, args: readonly string[], options: RunOptions = {}): Child {
   const subprocess = execa(command, args, execaOptions({ ...options, check: false }, true));
-  const settled = track(command, args, subprocess).then((outcome) => resultOf(command, outcome));
+  const settled = track(command, args, subprocess, true).then((outcome) => resultOf(command, outcome));
   // A child that never started still settles; keep that rejection for whoever awaits it.
   settled.catch(() => undefined);
   return {
@@ -176,11 +179,13 @@ export function startedSoFar(): number {
 }
 
 /**
- * Stops every child still running (or only those started after `since`, a `startedSoFar()` mark)
- * and returns their command lines: empty when nothing was left behind.
+ * Stops every child still running and returns their command lines: empty when nothing was left
+ * behind. `since` (a `startedSoFar()` mark) limits it to children started after the mark, and
+ * `supervisedOnly` to those from `start`: a `run` may still be in flight at the end of a test
+ * that queued work for the next ones (the differential tests' process pools).
  */
-export async function stopAll(since = 0): Promise<string[]> {
-  const stragglers = [...live].filter((entry) => entry.sequence > since);
+export async function stopAll(since = 0, options: { supervisedOnly?: boolean } = {}): Promise<string[]> {
+  const stragglers = [...live].filter((entry) => entry.sequence > since && (entry.supervised || options.supervisedOnly !== true));
   await Promise.all(stragglers.map((entry) => entry.stop()));
   return stragglers.map((entry) => entry.command);
 }
