@@ -11,11 +11,11 @@ import type { Metadata, Provider, ProviderContext } from '../providers/types.ts'
 import { createFetchContext } from '../resource/context.ts';
 import { closeFetchContext } from '../resource/fetch.ts';
 import { ProvisionError, entry } from '../report.ts';
-import { findUser } from '../stages/files/user-db.ts';
 import { toolsFromEnv } from '../system/distro.ts';
 import { createExec } from '../system/exec.ts';
 import { createLogger, type LogLevel } from '../system/log.ts';
 import { resolveInRoot } from '../system/path.ts';
+import { findUser } from '../system/user-db.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = `Usage: kindling metadata (--provider ID | --cmdline) [--attributes FILE] [--ssh-keys USER]
