@@ -55,8 +55,9 @@ function resolvedTag(node: YamlNode): string {
 function goTypeName(type: FieldType, pkg: string): string {
   if (type === 'strings') return '[]string';
   if (typeof type === 'string') return type;
-  if ('list' in type) return `[]${pkg}.${type.list.name}`;
-  return type.stringMap === true ? 'map[string]string' : `${pkg}.${type.name}`;
+  const name = (spec: ObjectSpec): string => (pkg === 'v0_1' && spec.nameV0_1 !== undefined ? spec.nameV0_1 : spec.name);
+  if ('list' in type) return `[]${pkg}.${name(type.list)}`;
+  return type.stringMap === true ? 'map[string]string' : `${pkg}.${name(type)}`;
 }
 
 /** A path kept as links to its parent, so that only the paths a report needs are ever built. */
@@ -66,6 +67,18 @@ function pathOf(trail: Trail): ConfigPath {
   const path: PathSegment[] = [];
   for (let at = trail; at !== undefined; at = at.up) path.push(at.segment);
   return path.reverse();
+}
+
+const fieldOrders = new WeakMap<ObjectSpec, Map<string, number>>();
+
+/** Each field's position in its struct, computed once per object type. */
+function fieldOrder(type: ObjectSpec): Map<string, number> {
+  let order = fieldOrders.get(type);
+  if (order === undefined) {
+    order = new Map(Object.keys(type.fields).map((key, i) => [key, i]));
+    fieldOrders.set(type, order);
+  }
+  return order;
 }
 
 export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavor: Flavor): DecodeResult {
@@ -101,7 +114,10 @@ export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavo
     return typeError(node, type);
   };
 
-  const value = (node: YamlNode, type: FieldType, path: Trail): SourceValue | undefined => {
+  // Type errors follow the document, as yaml.v3 decodes it. Upstream finds unknown keys
+  // afterwards, walking the decoded structs in field order and reporting each mapping's unknown
+  // keys before descending, so warnings go to per-field sinks that are joined in field order.
+  const value = (node: YamlNode, type: FieldType, path: Trail, sink: Report): SourceValue | undefined => {
     if (node.kind === 'null') return undefined;
     if (typeof type === 'string' && type !== 'strings') return scalar(node, type);
     if (type === 'strings') {
@@ -110,14 +126,16 @@ export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavo
     }
     if ('list' in type) {
       if (node.kind !== 'seq') return typeError(node, type);
-      return node.items.map((item, i) => (item.kind === 'null' ? {} : (object(item, type.list, { up: path, segment: i }) ?? {})));
+      return node.items.map((item, i) => (item.kind === 'null' ? {} : (object(item, type.list, { up: path, segment: i }, sink) ?? {})));
     }
-    return object(node, type, path);
+    return object(node, type, path, sink);
   };
 
-  const object = (node: YamlNode, type: ObjectSpec, path: Trail): SourceObject | undefined => {
+  const object = (node: YamlNode, type: ObjectSpec, path: Trail, sink: Report): SourceObject | undefined => {
     if (node.kind !== 'map') return typeError(node, type);
     const out: SourceObject = {};
+    const children: { order: number; found: Report }[] = [];
+    const order = fieldOrder(type);
     for (const e of node.entries) {
       if (type.stringMap === true) {
         if (e.value.kind === 'null') continue;
@@ -127,15 +145,19 @@ export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavo
       }
       const field = type.fields[e.key];
       if (field === undefined || !fieldAvailable(field, flavor)) {
-        report.push(entry('warning', 'UNUSED_KEY', pathOf({ up: path, segment: e.key }), e.key));
+        sink.push(entry('warning', 'UNUSED_KEY', pathOf({ up: path, segment: e.key }), e.key));
         continue;
       }
-      const v = value(e.value, field.type, { up: path, segment: e.key });
+      const found: Report = [];
+      const v = value(e.value, field.type, { up: path, segment: e.key }, found);
       if (v !== undefined) out[e.key] = v;
+      if (found.length > 0) children.push({ order: order.get(e.key) as number, found });
     }
+    children.sort((x, y) => x.order - y.order);
+    for (const child of children) sink.push(...child.found);
     return out;
   };
 
-  const decoded = root === undefined ? {} : (object(root, spec, undefined) ?? {});
+  const decoded = root === undefined ? {} : (object(root, spec, undefined, report) ?? {});
   return { value: decoded, report, typeErrors };
 }

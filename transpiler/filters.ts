@@ -104,7 +104,8 @@ export function fcosPartitionChecks(config: Obj, flavor: Flavor): ProvisionError
       if (label === 'root' && (flavor.fcos ?? 0) >= 3) {
         const size = typeof part.sizeMiB === 'number' ? part.sizeMiB : 0;
         if (size !== 0 && size < 8192) out.push(entry('warning', 'ROOT_TOO_SMALL', [...at, 'sizeMiB']));
-        if (size === 0 && parts.slice(j + 1).some((other) => typeof other.startMiB !== 'number' || other.startMiB === 0)) {
+        // Upstream looks at every other partition on the disk, not only the later ones.
+        if (size === 0 && parts.some((other, k) => k !== j && (typeof other.startMiB !== 'number' || other.startMiB === 0))) {
           out.push(entry('warning', 'ROOT_CANNOT_EXPAND', [...at, 'label']));
         }
       }
