@@ -6,20 +6,9 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Position } from '../src/report.ts';
 import { readBlockYaml } from './yaml-block.ts';
+import type { ScalarStyle, YamlEntry, YamlNode } from './yaml-node.ts';
 
-export type ScalarStyle = 'plain' | 'quoted' | 'block';
-
-export type YamlNode =
-  | { kind: 'map'; pos: Position; entries: YamlEntry[] }
-  | { kind: 'seq'; pos: Position; items: YamlNode[] }
-  | { kind: 'scalar'; pos: Position; text: string; style: ScalarStyle; tag?: string }
-  | { kind: 'null'; pos: Position };
-
-export interface YamlEntry {
-  key: string;
-  keyPos: Position;
-  value: YamlNode;
-}
+export type { ScalarStyle, YamlEntry, YamlNode } from './yaml-node.ts';
 
 export type YamlParseResult = { ok: true; root: YamlNode | undefined } | { ok: false; message: string };
 
@@ -27,7 +16,8 @@ const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
 
 /**
  * Parses the first YAML document of `text` (later documents are ignored, as Go's yaml.Unmarshal
- * does). Syntax errors and duplicate keys come back as one message in yaml.v3's shape.
+ * does). Syntax errors come back as one message in yaml.v3's shape. Duplicate keys stay in the
+ * tree: yaml.v3 only finds them in the mappings it decodes, so the decoder checks them.
  */
 export function parseYaml(text: string): YamlParseResult {
   const root = readBlockYaml(text);
@@ -51,7 +41,7 @@ export function parseYamlFully(text: string): YamlParseResult {
     const at = lines.linePos(first.pos[0]);
     return { ok: false, message: `yaml: line ${at.line}: ${lowerFirst(first.message)}` };
   }
-  const duplicates: string[] = [];
+  let unknownAnchor: string | undefined;
   const pos = (offset: number): Position => {
     const p = lines.linePos(offset);
     return { line: p.line, col: p.col };
@@ -61,11 +51,14 @@ export function parseYamlFully(text: string): YamlParseResult {
     if (node === null || node === undefined) return { kind: 'null', pos: pos(fallback) };
     if (isAlias(node)) {
       const target = node.resolve(doc as Document.Parsed);
+      // yaml.v3's parser stops here; the package would read the alias as null.
+      if (target === undefined && unknownAnchor === undefined) unknownAnchor = node.source;
       return convert(target as Node | undefined, node.range?.[0] ?? fallback, depth + 1);
     }
     const start = node.range?.[0] ?? fallback;
     if (isScalar(node)) {
-      const text = typeof node.value === 'string' ? node.value : String(node.value ?? '');
+      // Tags the package resolves even in the failsafe schema (!!binary, !!merge) keep their source text.
+      const text = typeof node.value === 'string' ? node.value : (node.source ?? String(node.value ?? ''));
       const style: ScalarStyle =
         node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'
           ? 'quoted'
@@ -73,8 +66,8 @@ export function parseYamlFully(text: string): YamlParseResult {
             ? 'block'
             : 'plain';
       const tag = node.tag === undefined ? undefined : node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+      // A tagged scalar (even !!null) stays a scalar: yaml-resolve.ts decides what the tag makes of it.
       if (style === 'plain' && tag === undefined && NULL_WORDS.has(text)) return { kind: 'null', pos: pos(start) };
-      if (tag === '!!null') return { kind: 'null', pos: pos(start) };
       return tag === undefined ? { kind: 'scalar', pos: pos(start), text, style } : { kind: 'scalar', pos: pos(start), text, style, tag };
     }
     if (isSeq(node)) {
@@ -82,32 +75,19 @@ export function parseYamlFully(text: string): YamlParseResult {
     }
     if (isMap(node)) {
       const entries: YamlEntry[] = [];
-      const merged: YamlEntry[] = [];
-      const seen = new Map<string, number>();
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
         const keyStart = keyNode?.range?.[0] ?? start;
-        const key = isScalar(keyNode) ? String(keyNode.value ?? '') : '';
+        const key = !isScalar(keyNode) ? '' : typeof keyNode.value === 'string' ? keyNode.value : (keyNode.source ?? String(keyNode.value ?? ''));
         const value = convert(pair.value as Node | null, keyNode?.range?.[1] ?? keyStart, depth + 1);
-        if (key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') {
-          // Merge keys: entries of the referenced maps fill in keys the map does not set itself.
-          const sources = value.kind === 'seq' ? value.items : [value];
-          for (const source of sources) if (source.kind === 'map') merged.push(...source.entries);
-          continue;
-        }
         const keyPos = pos(keyStart);
-        const earlier = seen.get(key);
-        if (earlier !== undefined) {
-          duplicates.push(`line ${keyPos.line}: mapping key "${key}" already defined at line ${earlier}`);
+        // yaml.v3 takes a plain `<<` (or one tagged !!merge) as a merge key; a quoted one is text.
+        const keyTag = isScalar(keyNode) ? keyNode.tag?.replace(/^tag:yaml\.org,2002:/, '!!') : undefined;
+        if (key === '<<' && isScalar(keyNode) && ((keyNode.type === 'PLAIN' && keyTag === undefined) || keyTag === '!!merge')) {
+          entries.push({ key, keyPos, value, merge: true });
           continue;
         }
-        seen.set(key, keyPos.line);
         entries.push({ key, keyPos, value });
-      }
-      for (const entry of merged) {
-        if (seen.has(entry.key)) continue;
-        seen.set(entry.key, entry.keyPos.line);
-        entries.push(entry);
       }
       return { kind: 'map', pos: pos(start), entries };
     }
@@ -115,7 +95,7 @@ export function parseYamlFully(text: string): YamlParseResult {
   };
   const contents = doc.contents as Node | null;
   const root = contents === null ? undefined : convert(contents, 0, 0);
-  if (duplicates.length > 0) return { ok: false, message: `yaml: unmarshal errors:\n  ${duplicates.join('\n  ')}` };
+  if (unknownAnchor !== undefined) return { ok: false, message: `yaml: unknown anchor '${unknownAnchor}' referenced` };
   return { ok: true, root: root?.kind === 'null' ? undefined : root };
 }
 

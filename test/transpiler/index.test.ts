@@ -40,3 +40,24 @@ describe('transpile()', () => {
     expect(result.report.map((e) => [e.code, e.path])).toEqual([['FILESYSTEM_LABEL_TOO_LONG', ['storage', 'filesystems', 0, 'label']]]);
   });
 });
+
+describe('YAML errors in the pass where upstream meets them', () => {
+  test('duplicate root keys fail while variant and version are read (Error unmarshaling yaml)', () => {
+    expect(transpile('variant: fcos\nversion: 1.6.0\nvariant: fcos\n').error?.message).toBe(
+      'Error unmarshaling yaml: yaml: unmarshal errors:\n  line 3: mapping key "variant" already defined at line 1',
+    );
+  });
+
+  test('nested duplicates and resolve failures fail while the config is decoded', () => {
+    expect(transpile('variant: fcos\nversion: 1.6.0\nstorage:\n  files:\n    - path: /a\n      path: /b\n').error?.message).toBe(
+      'yaml: unmarshal errors:\n  line 6: mapping key "path" already defined at line 5',
+    );
+    expect(transpile('variant: fcos\nversion: 1.6.0\nstorage:\n  files:\n    - path: /a\n      overwrite: !!bool yes\n').error?.message).toBe(
+      'yaml: cannot decode !!str `yes` as a !!bool',
+    );
+  });
+
+  test('an unknown anchor fails while parsing', () => {
+    expect(transpile('variant: fcos\nversion: 1.6.0\nstorage:\n  files:\n    - path: *p\n').error?.message).toBe("Error unmarshaling yaml: yaml: unknown anchor 'p' referenced");
+  });
+});
