@@ -1,30 +1,23 @@
 // Butane's data-URL contest for inline and local content (butane.md §4.3): URL-escaped text,
 // then base64 if strictly shorter, then gzip+base64 if shorter even after paying for "gzip".
+// The gzip bytes are Go's (transpiler/gzip), so both the choice and the URL match upstream.
 
-import { gzipSync, constants } from 'node:zlib';
 import { encodeDataUrl, escapedDataUrlLength } from '../src/config/data-url.ts';
+import { gzipLikeGo } from './gzip/index.ts';
 
-const GO_GZIP_OVERHEAD = 3;
-/** A gzip member is at least its 10-byte header, 8-byte trailer and a 2-byte final deflate block. */
-const MIN_GZIP_BYTES = 20;
+/**
+ * The shortest gzip member Go writes for non-empty input: 10-byte header, 8-byte trailer, the
+ * final empty stored block's 4 length bytes, and at least one byte for the data block and the
+ * stored block's 3 header bits.
+ */
+const MIN_GZIP_BYTES = 23;
 
-/** The length of the base64 data URL of what Go's gzip writer emits for `zlibLength` bytes of zlib's. */
-function goGzipUrlLength(zlibLength: number): number {
-  return 'data:;base64,'.length + 4 * Math.ceil((zlibLength + GO_GZIP_OVERHEAD) / 3);
+function base64UrlLength(byteLength: number): number {
+  return 'data:;base64,'.length + 4 * Math.ceil(byteLength / 3);
 }
 
 /** Content whose plain URL is no longer than this can never lose to gzip, so it is not tried. */
-const MIN_GZIP_URL_LENGTH = goGzipUrlLength(MIN_GZIP_BYTES);
-
-/**
- * The smallest deflate window that still lets every match reach back to the start of the input,
- * so the output is the same as with the full 32 KiB window but each call allocates far less.
- */
-function windowBitsFor(length: number): number {
-  let bits = 9;
-  while (bits < 15 && 2 ** bits - 262 < length) bits++;
-  return bits;
-}
+const MIN_GZIP_URL_LENGTH = base64UrlLength(MIN_GZIP_BYTES);
 
 export interface EncodedResource {
   source: string;
@@ -43,7 +36,7 @@ export function encodeContent(
   if (options.legacy) return { source: encodeDataUrl(bytes, { base64: false }) };
   // The contest is decided on lengths, and only the winning URL is built. The escaped length needs
   // a pass over every byte, so it is only worked out when a cheaper bound cannot settle the contest.
-  const base64Length = 'data:;base64,'.length + 4 * Math.ceil(bytes.length / 3);
+  const base64Length = base64UrlLength(bytes.length);
   let plain: { base64: boolean; length: number } | undefined;
   const plainWinner = (): { base64: boolean; length: number } => {
     if (plain === undefined) {
@@ -58,13 +51,8 @@ export function encodeContent(
     // Every byte takes at least one character of an escaped URL.
     const bestAtLeast = Math.min(base64Length, 'data:,'.length + bytes.length);
     if (bestAtLeast > MIN_GZIP_URL_LENGTH + 'gzip'.length || plainWinner().length > MIN_GZIP_URL_LENGTH + 'gzip'.length) {
-      // An output buffer sized to the input (not zlib's default 16 KiB) makes each of the thousands of
-      // small trials cheaper; zlib's output does not depend on how its output space is handed out.
-      const chunkSize = Math.min(bytes.length + 64, 16 * 1024);
-      const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION, windowBits: windowBitsFor(bytes.length), chunkSize });
-      // Go's gzip writer ends with an extra empty stored block, so its output runs about three
-      // bytes longer than zlib's; judging by Go's length keeps upstream's choice near the boundary.
-      const gzipLength = goGzipUrlLength(gz.length) + 'gzip'.length;
+      const gz = gzipLikeGo(bytes);
+      const gzipLength = base64UrlLength(gz.length) + 'gzip'.length;
       if (gzipLength < bestAtLeast || gzipLength < plainWinner().length) return { source: `data:;base64,${gz.toString('base64')}`, compression: 'gzip' };
     }
   }

@@ -1,0 +1,196 @@
+// Writes one block of tokens the way Go's huffmanBitWriter.writeBlock does: it prices the
+// block as fixed Huffman, as dynamic Huffman (with Go's run-length coding of the code lengths)
+// and, when the raw bytes are still in the window, as stored, then writes the cheapest (stored
+// only when strictly cheaper, dynamic only when strictly cheaper than fixed).
+
+import { type BitWriter, writeBits, writeBytes, writeStoredHeader } from './bit-writer.ts';
+import { FIXED_LITERALS, FIXED_OFFSETS, type HuffmanEncoder, bitLength, generate, newEncoder } from './huffman-code.ts';
+import {
+  END_BLOCK_MARKER, LENGTH_BASE, LENGTH_CODES, LENGTH_CODES_START, LENGTH_EXTRA_BITS, MATCH_TYPE, MAX_NUM_LIT,
+  OFFSET_BASE, OFFSET_CODE_COUNT, OFFSET_CODES, OFFSET_EXTRA_BITS, tokenLength, tokenOffset,
+} from './tokens.ts';
+
+const CODEGEN_CODE_COUNT = 19;
+const BAD_CODE = 255;
+const MAX_STORE_BLOCK_SIZE = 65535;
+/** The order code-length code lengths are sent in (RFC 1951 §3.2.7). */
+const CODEGEN_ORDER = Uint8Array.of(16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15);
+
+const literalFreq = new Int32Array(MAX_NUM_LIT);
+const offsetFreq = new Int32Array(OFFSET_CODE_COUNT);
+const codegenFreq = new Int32Array(CODEGEN_CODE_COUNT);
+const codegen = new Uint8Array(MAX_NUM_LIT + OFFSET_CODE_COUNT + 1);
+const literalEncoding = newEncoder(MAX_NUM_LIT);
+const offsetEncoding = newEncoder(OFFSET_CODE_COUNT);
+const codegenEncoding = newEncoder(CODEGEN_CODE_COUNT);
+
+/** Counts symbols and builds the dynamic codes; returns [numLiterals, numOffsets]. */
+function indexTokens(tokens: Uint32Array, count: number): [number, number] {
+  literalFreq.fill(0);
+  offsetFreq.fill(0);
+  for (let i = 0; i < count; i++) {
+    const t = tokens[i]!;
+    if (t < MATCH_TYPE) {
+      literalFreq[t]!++;
+      continue;
+    }
+    literalFreq[LENGTH_CODES_START + LENGTH_CODES[tokenLength(t)]!]!++;
+    offsetFreq[OFFSET_CODES[tokenOffset(t)]!]!++;
+  }
+  let numLiterals = MAX_NUM_LIT;
+  while (literalFreq[numLiterals - 1] === 0) numLiterals--;
+  let numOffsets = OFFSET_CODE_COUNT;
+  while (numOffsets > 0 && offsetFreq[numOffsets - 1] === 0) numOffsets--;
+  if (numOffsets === 0) {
+    // A block needs at least one distance code, even when it has no match.
+    offsetFreq[0] = 1;
+    numOffsets = 1;
+  }
+  generate(literalEncoding, literalFreq, 15);
+  generate(offsetEncoding, offsetFreq, 15);
+  return [numLiterals, numOffsets];
+}
+
+/**
+ * Run-length codes the literal and offset code lengths into `codegen` (symbol, then its extra
+ * value for 16/17/18), ending with BAD_CODE, and counts the symbols in codegenFreq.
+ */
+function generateCodegen(numLiterals: number, numOffsets: number): void {
+  codegenFreq.fill(0);
+  codegen.set(literalEncoding.lengths.subarray(0, numLiterals), 0);
+  codegen.set(offsetEncoding.lengths.subarray(0, numOffsets), numLiterals);
+  codegen[numLiterals + numOffsets] = BAD_CODE;
+  let size = codegen[0]!;
+  let count = 1;
+  let outIndex = 0;
+  for (let inIndex = 1; size !== BAD_CODE; inIndex++) {
+    // The read runs ahead of the write, so lengths not yet read are never overwritten.
+    const nextSize = codegen[inIndex]!;
+    if (nextSize === size) {
+      count++;
+      continue;
+    }
+    if (size !== 0) {
+      codegen[outIndex++] = size;
+      codegenFreq[size]!++;
+      count--;
+      while (count >= 3) {
+        const n = Math.min(6, count);
+        codegen[outIndex++] = 16;
+        codegen[outIndex++] = n - 3;
+        codegenFreq[16]!++;
+        count -= n;
+      }
+    } else {
+      while (count >= 11) {
+        const n = Math.min(138, count);
+        codegen[outIndex++] = 18;
+        codegen[outIndex++] = n - 11;
+        codegenFreq[18]!++;
+        count -= n;
+      }
+      if (count >= 3) {
+        codegen[outIndex++] = 17;
+        codegen[outIndex++] = count - 3;
+        codegenFreq[17]!++;
+        count = 0;
+      }
+    }
+    count--;
+    for (; count >= 0; count--) {
+      codegen[outIndex++] = size;
+      codegenFreq[size]!++;
+    }
+    size = nextSize;
+    count = 1;
+  }
+  codegen[outIndex] = BAD_CODE;
+}
+
+/** Bits of a dynamic block and how many code-length codes its header sends. */
+function dynamicSize(extraBits: number): [number, number] {
+  let numCodegens = CODEGEN_CODE_COUNT;
+  while (numCodegens > 4 && codegenFreq[CODEGEN_ORDER[numCodegens - 1]!] === 0) numCodegens--;
+  const header =
+    3 + 5 + 5 + 4 + 3 * numCodegens + bitLength(codegenEncoding, codegenFreq) +
+    codegenFreq[16]! * 2 + codegenFreq[17]! * 3 + codegenFreq[18]! * 7;
+  return [header + bitLength(literalEncoding, literalFreq) + bitLength(offsetEncoding, offsetFreq) + extraBits, numCodegens];
+}
+
+function fixedSize(extraBits: number): number {
+  return 3 + bitLength(FIXED_LITERALS, literalFreq) + bitLength(FIXED_OFFSETS, offsetFreq) + extraBits;
+}
+
+function writeDynamicHeader(w: BitWriter, numLiterals: number, numOffsets: number, numCodegens: number, isEof: boolean): void {
+  writeBits(w, isEof ? 5 : 4, 3);
+  writeBits(w, numLiterals - 257, 5);
+  writeBits(w, numOffsets - 1, 5);
+  writeBits(w, numCodegens - 4, 4);
+  for (let i = 0; i < numCodegens; i++) writeBits(w, codegenEncoding.lengths[CODEGEN_ORDER[i]!]!, 3);
+  for (let i = 0; ; ) {
+    const codeWord = codegen[i++]!;
+    if (codeWord === BAD_CODE) break;
+    writeBits(w, codegenEncoding.codes[codeWord]!, codegenEncoding.lengths[codeWord]!);
+    if (codeWord === 16) writeBits(w, codegen[i++]!, 2);
+    else if (codeWord === 17) writeBits(w, codegen[i++]!, 3);
+    else if (codeWord === 18) writeBits(w, codegen[i++]!, 7);
+  }
+}
+
+function writeTokens(w: BitWriter, tokens: Uint32Array, count: number, lit: HuffmanEncoder, off: HuffmanEncoder): void {
+  const { codes: litCodes, lengths: litLengths } = lit;
+  const { codes: offCodes, lengths: offLengths } = off;
+  for (let i = 0; i < count; i++) {
+    const t = tokens[i]!;
+    if (t < MATCH_TYPE) {
+      writeBits(w, litCodes[t]!, litLengths[t]!);
+      continue;
+    }
+    const length = tokenLength(t);
+    const lengthCode = LENGTH_CODES[length]!;
+    writeBits(w, litCodes[lengthCode + LENGTH_CODES_START]!, litLengths[lengthCode + LENGTH_CODES_START]!);
+    const extraLengthBits = LENGTH_EXTRA_BITS[lengthCode]!;
+    if (extraLengthBits > 0) writeBits(w, length - LENGTH_BASE[lengthCode]!, extraLengthBits);
+    const offset = tokenOffset(t);
+    const offsetCode = OFFSET_CODES[offset]!;
+    writeBits(w, offCodes[offsetCode]!, offLengths[offsetCode]!);
+    const extraOffsetBits = OFFSET_EXTRA_BITS[offsetCode]!;
+    if (extraOffsetBits > 0) writeBits(w, offset - OFFSET_BASE[offsetCode]!, extraOffsetBits);
+  }
+}
+
+/**
+ * Writes `count` tokens (the array must have room for one more: the end-of-block marker is
+ * appended) as one block. `input` is the block's raw bytes when they are still available,
+ * which allows a stored block; undefined when the window has moved past them.
+ */
+export function writeBlock(w: BitWriter, tokens: Uint32Array, count: number, eof: boolean, input: Uint8Array | undefined): void {
+  tokens[count++] = END_BLOCK_MARKER;
+  const [numLiterals, numOffsets] = indexTokens(tokens, count);
+  const storable = input !== undefined && input.length <= MAX_STORE_BLOCK_SIZE;
+  let extraBits = 0;
+  if (storable) {
+    // Go only counts extra bits when a stored block is possible; fixed and dynamic both
+    // include the same amount, so it changes only the comparison with stored.
+    for (let code = LENGTH_CODES_START + 8; code < numLiterals; code++) extraBits += literalFreq[code]! * LENGTH_EXTRA_BITS[code - LENGTH_CODES_START]!;
+    for (let code = 4; code < numOffsets; code++) extraBits += offsetFreq[code]! * OFFSET_EXTRA_BITS[code]!;
+  }
+  let size = fixedSize(extraBits);
+  generateCodegen(numLiterals, numOffsets);
+  generate(codegenEncoding, codegenFreq, 7);
+  const [dynamic, numCodegens] = dynamicSize(extraBits);
+  const useDynamic = dynamic < size;
+  if (useDynamic) size = dynamic;
+  if (storable && (input.length + 5) * 8 < size) {
+    writeStoredHeader(w, input.length, eof);
+    writeBytes(w, input);
+    return;
+  }
+  if (useDynamic) {
+    writeDynamicHeader(w, numLiterals, numOffsets, numCodegens, eof);
+    writeTokens(w, tokens, count, literalEncoding, offsetEncoding);
+  } else {
+    writeBits(w, eof ? 3 : 2, 3);
+    writeTokens(w, tokens, count, FIXED_LITERALS, FIXED_OFFSETS);
+  }
+}
