@@ -3,7 +3,7 @@
 // (0644 is octal for an int field, `yes` is true for a bool field, anything is text for a string).
 // Plain block YAML is read by yaml-block.ts in one pass; the package handles everything else.
 
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLError } from 'yaml';
 import type { Position } from '../src/report.ts';
 import { readBlockYaml } from './yaml-block.ts';
 import type { ScalarStyle, YamlEntry, YamlNode } from './yaml-node.ts';
@@ -36,10 +36,16 @@ export function parseYamlFully(text: string): YamlParseResult {
   });
   const doc = Array.isArray(docs) ? docs[0] : undefined;
   if (doc === undefined) return { ok: true, root: undefined };
-  const first = doc.errors[0];
+  // yaml.v3 reads one document and stops once its root node is complete: whatever follows the
+  // root (a less indented line after an indented first one) would only fail the next document.
+  const contents = doc.contents as Node | null;
+  const rootEnd = contents?.range?.[1];
+  const trailing = (e: YAMLError): boolean => rootEnd !== undefined && e.pos[0] >= rootEnd && e.code === 'UNEXPECTED_TOKEN';
+  const first = doc.errors.every(trailing) ? undefined : doc.errors[0];
   if (first !== undefined) {
     const at = lines.linePos(first.pos[0]);
-    return { ok: false, message: `yaml: line ${at.line}: ${lowerFirst(first.message)}` };
+    const libyaml = libyamlMessage(first, contents, text, lines);
+    return { ok: false, message: libyaml ?? `yaml: line ${at.line}: ${lowerFirst(first.message)}` };
   }
   let unknownAnchor: string | undefined;
   const pos = (offset: number): Position => {
@@ -93,10 +99,72 @@ export function parseYamlFully(text: string): YamlParseResult {
     }
     return { kind: 'null', pos: pos(start) };
   };
-  const contents = doc.contents as Node | null;
   const root = contents === null ? undefined : convert(contents, 0, 0);
   if (unknownAnchor !== undefined) return { ok: false, message: `yaml: unknown anchor '${unknownAnchor}' referenced` };
   return { ok: true, root: root?.kind === 'null' ? undefined : root };
+}
+
+/** A block collection of the (partial) tree: where it starts and the column its keys or dashes sit at. */
+interface Block {
+  kind: 'map' | 'seq';
+  offset: number;
+  line: number;
+  col: number;
+}
+
+/** Block mappings and sequences of a tree, leaving out sequences at their parent key's column (libyaml's indentless ones). */
+function blocks(root: Node | null, lines: LineCounter): Block[] {
+  const found: Block[] = [];
+  const walk = (node: unknown, parentCol: number): void => {
+    if (!(isMap(node) || isSeq(node)) || node.range === undefined || node.range === null) return;
+    const at = lines.linePos(node.range[0]);
+    const col = at.col - 1;
+    const block = node.flow !== true && !(isSeq(node) && col === parentCol);
+    if (block) found.push({ kind: isMap(node) ? 'map' : 'seq', offset: node.range[0], line: at.line, col });
+    for (const item of node.items) {
+      if (isPair(item)) walk(item.value, isMap(node) ? col : -1);
+      else walk(item, -1);
+    }
+  };
+  walk(root, -1);
+  return found;
+}
+
+/**
+ * libyaml's wording (through yaml.v3) for the indentation mistakes people make most, where the
+ * `yaml` package words them its own way: the innermost block collection the stray line could
+ * belong to did not find its next key or dash. yaml.v3 prints the 0-based line of that
+ * collection's start (or of the stray token when the collection starts the file), and scanner
+ * errors 1-based, leaving the line out when it is 0.
+ */
+function libyamlMessage(error: YAMLError, root: Node | null, text: string, lines: LineCounter): string | undefined {
+  const where = (line: number, message: string): string => (line === 0 ? `yaml: ${message}` : `yaml: line ${line}: ${message}`);
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && error.message.startsWith('Nested mappings')) {
+    const colon = /:(?=[ \t\r\n]|$)/g;
+    colon.lastIndex = error.pos[0];
+    const found = colon.exec(text);
+    if (found === null) return undefined;
+    const colonLine = lines.linePos(found.index).line;
+    return where(colonLine === 1 ? 0 : colonLine, 'mapping values are not allowed in this context');
+  }
+  if (error.code === 'BAD_INDENT' && /^Flow (sequence|mapping) in block collection/.test(error.message) && text.slice(error.pos[0]).trim() === '') {
+    // An unclosed flow collection at the end of the text: libyaml names the line the text ends on.
+    return where(lines.linePos(error.pos[0]).line - 1, 'did not find expected node content');
+  }
+  const indentation =
+    (error.code === 'BAD_INDENT' && /^All (mapping|sequence) items/.test(error.message)) ||
+    (error.code === 'BLOCK_AS_IMPLICIT_KEY' && error.message.startsWith('A block sequence')) ||
+    (error.code === 'MISSING_CHAR' && error.message.startsWith('Sequence item without'));
+  if (!indentation) return undefined;
+  const line = lines.linePos(error.pos[0]).line;
+  const lineText = text.split('\n')[line - 1] ?? '';
+  const tokenCol = lineText.length - lineText.trimStart().length;
+  const owner = blocks(root, lines)
+    .filter((b) => b.line < line && b.col <= tokenCol)
+    .sort((a, b) => b.offset - a.offset)[0];
+  if (owner === undefined) return undefined;
+  const message = owner.kind === 'seq' ? "did not find expected '-' indicator" : 'did not find expected key';
+  return where(owner.line - 1 === 0 ? line - 1 : owner.line - 1, message);
 }
 
 function lowerFirst(message: string): string {

@@ -60,6 +60,25 @@ describe('parseYaml', () => {
     expect(tree.kind === 'map' ? tree.entries.map((e) => e.key) : []).toEqual(['a', 'b', 'a']);
   });
 
+  // Each expected message is what Go's yaml.v3 v3.0.1 printed for the same text.
+  test.each([
+    ['storage:\n  files:\n  - path: /a\n   mode: 1\n', "yaml: line 1: did not find expected key"],
+    ['a:\n  b: 1\n c: 2\n', 'yaml: line 2: did not find expected key'],
+    ['a:\n  - b: 1\n    c: 2\n   d: 3\n', "yaml: line 1: did not find expected '-' indicator"],
+    ['a:\n  b: 1\n    c: 2\n', 'yaml: line 3: mapping values are not allowed in this context'],
+    ['a:\n  b:\n    - x\n   - y\n', 'yaml: line 1: did not find expected key'],
+    ['a: b: c\n', 'yaml: mapping values are not allowed in this context'],
+    ['a:\n  b: |\n    x\n  - y\n', 'yaml: line 1: did not find expected key'],
+    ['storage:\n  files: [\n', 'yaml: line 2: did not find expected node content'],
+  ])('libyaml wording for %j', (text, message) => {
+    expect(parseYaml(text)).toEqual({ ok: false, message });
+  });
+
+  test('what follows a complete first root node is not read (yaml.v3 stops there)', () => {
+    const tree = root('  variant: fcos\nversion: 1.0.0\n');
+    expect(tree.kind === 'map' ? tree.entries.map((e) => e.key) : []).toEqual(['variant']);
+  });
+
   test('syntax errors name the line', () => {
     const parsed = parseYaml('a: [\n');
     expect(parsed.ok).toBe(false);
