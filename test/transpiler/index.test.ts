@@ -61,3 +61,23 @@ describe('YAML errors in the pass where upstream meets them', () => {
     expect(transpile('variant: fcos\nversion: 1.6.0\nstorage:\n  files:\n    - path: *p\n').error?.message).toBe("Error unmarshaling yaml: yaml: unknown anchor 'p' referenced");
   });
 });
+
+describe('grub.users on openshift', () => {
+  const config = (version: string) =>
+    `variant: openshift\nversion: ${version}\nmetadata:\n  name: x\n  labels:\n    machineconfiguration.openshift.io/role: worker\ngrub:\n  users:\n    - name: root\n      password_hash: grub.pbkdf2.sha512.10000.AAAA\n`;
+
+  test.each(['4.14.0', '4.18.0', '4.22.0'])('%s refuses it as an append, at grub.users', (version) => {
+    const result = transpile(config(version));
+    expect(result.error?.code).toBe('BUTANE_SOURCE_INVALID');
+    expect(result.report.map((e) => [e.severity, e.path, e.message, e.pos])).toEqual([
+      ['error', ['grub', 'users'], 'appending to files is not supported in this spec version', { line: 9, col: 5 }],
+    ]);
+  });
+
+  test('4.23.0-experimental writes the file with whole contents instead', () => {
+    const result = transpile(config('4.23.0-experimental'));
+    expect(result.error).toBeUndefined();
+    const files = (result.config?.storage?.files ?? []) as { path: string; append?: unknown; contents?: unknown }[];
+    expect(files.map((f) => [f.path, f.append === undefined, f.contents !== undefined])).toEqual([['/boot/grub2/user.cfg', true, true]]);
+  });
+});
