@@ -39,6 +39,29 @@ export function filterFields(config: Obj, flavor: Flavor): ProvisionError[] {
   return out;
 }
 
+/** The openshift user fields beside name, ssh_authorized_keys and (4.13+) password_hash. */
+const OPENSHIFT_USER_REFUSED = ['gecos', 'groups', 'home_dir', 'no_create_home', 'no_log_init', 'no_user_group', 'primary_group', 'shell', 'should_exist', 'system', 'uid'];
+
+/**
+ * The YAML keys (dotted, without list indexes) that filterFields refuses whenever they are set:
+ * the editor schemas leave them out, as upstream leaves them out of its spec docs.
+ */
+export function refusedKeys(flavor: Flavor): Set<string> {
+  const out: string[] = [];
+  const v = flavor.variant;
+  if (v === 'flatcar') out.push(flavor.base < 8 ? 'storage.luks.clevis' : 'storage.luks.cex');
+  if (v === 'r4e' || v === 'fiot') out.push('kernel_arguments', 'storage.disks', 'storage.filesystems', 'storage.luks', 'storage.raid');
+  if (v === 'openshift') {
+    const minor = flavor.openshift as number;
+    if (minor >= 14) out.push('kernel_arguments');
+    out.push('passwd.groups', ...OPENSHIFT_USER_REFUSED.map((k) => `passwd.users.${k}`), 'storage.directories', 'storage.links');
+    if (minor < 13) out.push('passwd.users.password_hash');
+    if (minor <= 22) out.push('storage.files.append');
+    out.push('storage.files.contents.http_headers');
+  }
+  return new Set(out);
+}
+
 function openshiftFilters(config: Obj, minor: number): ProvisionError[] {
   const out: ProvisionError[] = [];
   const forbid = (path: ConfigPath, subject: string): void => {
