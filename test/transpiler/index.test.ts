@@ -81,3 +81,18 @@ describe('grub.users on openshift', () => {
     expect(files.map((f) => [f.path, f.append === undefined, f.contents !== undefined])).toEqual([['/boot/grub2/user.cfg', true, true]]);
   });
 });
+
+describe('the CEX kernel argument on openshift', () => {
+  const config = (version: string, body: string) =>
+    `variant: openshift\nversion: ${version}\nmetadata:\n  name: x\n  labels:\n    machineconfiguration.openshift.io/role: worker\n${body}`;
+  const rootLuks = 'storage:\n  luks:\n    - name: root\n      device: /dev/dasda2\n      cex:\n        enabled: true\n';
+  const paths = (text: string) => transpile(text).report.filter((e) => e.code === 'CEX_KARG_REQUIRED').map((e) => e.path);
+
+  test('a root volume with CEX needs it from 4.22, reported once at openshift.kernel_arguments', () => {
+    expect(paths(config('4.21.0', rootLuks))).toEqual([]);
+    expect(paths(config('4.22.0', rootLuks))).toEqual([['openshift', 'kernel_arguments']]);
+    const both = `${rootLuks}boot_device:\n  layout: s390x-eckd\n  luks:\n    device: /dev/dasda\n    cex:\n      enabled: true\n`;
+    expect(paths(config('4.23.0-experimental', both))).toEqual([['openshift', 'kernel_arguments']]);
+    expect(paths(config('4.22.0', `${rootLuks}openshift:\n  kernel_arguments: [rd.luks.key=/etc/luks/cex.key]\n`))).toEqual([]);
+  });
+});
