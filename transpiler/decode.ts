@@ -87,6 +87,8 @@ export function decodeSource(root: YamlNode | undefined, spec: ObjectSpec, flavo
   /** yaml.v3's decoder.scalar for Go string, int and bool fields. */
   const scalar = (node: YamlNode, type: 'string' | 'int' | 'bool'): SourceValue | undefined => {
     if (node.kind !== 'scalar') return typeError(node, type);
+    // Untagged text goes into a string field as written, whatever it resolves to.
+    if (type === 'string' && node.tag === undefined) return node.text;
     const resolved: Resolved = resolveScalar(node);
     if (type === 'string') return resolved.tag === '!!binary' ? (resolved as { value: string }).value : node.text;
     if (type === 'bool') {
