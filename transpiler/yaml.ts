@@ -147,6 +147,29 @@ function libyamlMessage(error: YAMLError, root: Node | null, text: string, lines
     const colonLine = lines.linePos(found.index).line;
     return where(colonLine === 1 ? 0 : colonLine, 'mapping values are not allowed in this context');
   }
+  // Scanner errors: yaml.v3 prints the 1-based line of the token (no line at all on the first).
+  const scanner = (offset: number, message: string): string => {
+    const line = lines.linePos(offset).line;
+    return where(line === 1 ? 0 : line, message);
+  };
+  if (error.code === 'TAB_AS_INDENT') {
+    // After a line that ends in a plain scalar, libyaml is still scanning that scalar and names
+    // its line; otherwise the tab cannot start a token on its own line.
+    const all = text.split('\n');
+    const tabLine = lines.linePos(error.pos[0]).line;
+    let prev = tabLine - 2;
+    while (prev >= 0 && /^\s*(#.*)?$/.test(all[prev] as string)) prev--;
+    const last = prev < 0 ? '' : (all[prev] as string).replace(/\s+#.*$/, '').trimEnd();
+    const value = /(?:^\s*-\s+|:\s+|^\s*)([^\s].*)$/.exec(last)?.[1] ?? '';
+    const inScalar = prev >= 0 && !last.endsWith(':') && !/^[|>"'[{&*!-]/.test(value) && value !== '';
+    if (!inScalar) return scanner(error.pos[0], 'found character that cannot start any token');
+    return where(prev === 0 ? tabLine : prev + 1, 'found a tab character that violates indentation');
+  }
+  const unclosed = /^Missing closing (["'])quote/.exec(error.message);
+  if (error.code === 'MISSING_CHAR' && unclosed !== null) {
+    const open = text.lastIndexOf(unclosed[1] as string, error.pos[0]);
+    return open < 0 ? undefined : scanner(open, 'found unexpected end of stream');
+  }
   if (error.code === 'BAD_INDENT' && /^Flow (sequence|mapping) in block collection/.test(error.message) && text.slice(error.pos[0]).trim() === '') {
     // An unclosed flow collection at the end of the text: libyaml names the line the text ends on.
     return where(lines.linePos(error.pos[0]).line - 1, 'did not find expected node content');
@@ -154,7 +177,7 @@ function libyamlMessage(error: YAMLError, root: Node | null, text: string, lines
   const indentation =
     (error.code === 'BAD_INDENT' && /^All (mapping|sequence) items/.test(error.message)) ||
     (error.code === 'BLOCK_AS_IMPLICIT_KEY' && error.message.startsWith('A block sequence')) ||
-    (error.code === 'MISSING_CHAR' && error.message.startsWith('Sequence item without'));
+    (error.code === 'MISSING_CHAR' && /^(Sequence item without|Implicit map keys need)/.test(error.message));
   if (!indentation) return undefined;
   const line = lines.linePos(error.pos[0]).line;
   const lineText = text.split('\n')[line - 1] ?? '';
@@ -162,6 +185,12 @@ function libyamlMessage(error: YAMLError, root: Node | null, text: string, lines
   const owner = blocks(root, lines)
     .filter((b) => b.line < line && b.col <= tokenCol)
     .sort((a, b) => b.offset - a.offset)[0];
+  // A plain word at a block's own column with no `:` after it: libyaml's scanner wanted a key.
+  const content = lineText.trim();
+  const plainWord = !/^[-[\]{}"'#?!&*|>%@`]/.test(content) && !/:( |$)/.test(content);
+  if (plainWord && (owner === undefined ? tokenCol === 0 : owner.col === tokenCol)) {
+    return where(line === 1 ? 0 : line, "could not find expected ':'");
+  }
   if (owner === undefined) return undefined;
   const message = owner.kind === 'seq' ? "did not find expected '-' indicator" : 'did not find expected key';
   return where(owner.line - 1 === 0 ? line - 1 : owner.line - 1, message);

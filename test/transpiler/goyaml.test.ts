@@ -100,7 +100,7 @@ const RULES: Record<string, string[]> = {
     `${H}storage:\n  files:\n  - path: /a\t\n`,
     `${H}storage:\n  files:\n  - path: /a\r\n    mode: 1\r\n`,
   ],
-  'syntax errors: libyaml wording for indentation mistakes and unclosed flow collections': [
+  'syntax errors: libyaml wording for indentation mistakes, tabs, unclosed quotes and flow collections': [
     `${H}storage:\n  files:\n   - path: /a\n  - path: /b\n`,
     `${H}storage:\n  files:\n  - path: /a\n   mode: 1\n`,
     `${H}passwd:\n  users:\n  - name: a\n   uid: 1\n`,
@@ -112,6 +112,14 @@ const RULES: Record<string, string[]> = {
     'a: b: c\n',
     `${H}storage:\n  files: [\n`,
     'a: [\n',
+    'a: 1\nb: "unterminated\n',
+    "a: 1\nb: 'x\n\n",
+    'a:\n  b: 1\nc\n',
+    'a:\n  - b\n  c\n',
+    'a:\n\tb: 1\n',
+    '\ta: 1\n',
+    `${H}storage:\n  files:\n  - path: /a\n\tmode: 1\n`,
+    `${H}\tstorage: {}\n`,
   ],
 };
 
