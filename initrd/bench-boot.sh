@@ -37,6 +37,20 @@ one() { # runner overlay-or-empty
   debugfs -R 'cat /etc/systemd/system-preset/20-ignition.preset' "$T/disk.img" 2>/dev/null | grep -q 'enable hello.service' \
     || { echo "$1 did not write the preset" >&2; exit 1; }
   echo "$1 $(echo "$e - $s" | bc)"
+  stages "$T/$1.log"
+}
+
+# Per stage in the guest, from the init's uptime stamps: each stage runs from its own stamp to the
+# next stamp (the next stage, mounting the root, or the end), in seconds of guest time.
+stages() {
+  tr -d '\r' < "$1" | sed -n 's/^kindling-init: \(.*\) (uptime \([0-9.]*\))$/\2 \1/p' | awk '
+    { t[NR] = $1; $1 = ""; what[NR] = substr($0, 2) }
+    END {
+      line = "  guest:"
+      for (i = 1; i < NR; i++) if (what[i] ~ /^ignition stage /) line = line sprintf(" %s %.2f", substr(what[i], 16), t[i + 1] - t[i])
+      if (NR > 0) line = line sprintf(" | init start to end %.2f", t[NR] - t[1])
+      print line
+    }'
 }
 
 "$HERE/build.sh" >/dev/null

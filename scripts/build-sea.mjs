@@ -22,10 +22,15 @@ if (!process.env.KINDLING_SEA_BUNDLE) {
   execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
 }
 const bundle = readFileSync(bundlePath, 'utf8').replace(/^#!.*\n/, '');
+// The Terraform provider's bundle (scripts/build.mjs): beside the main bundle, else the build's.
+const providerBundle = [join(dirname(bundlePath), 'terraform-provider.cjs'), join(repo, 'dist', 'terraform-provider.cjs')].find((path) => existsSync(path));
+if (providerBundle === undefined) throw new Error('build-sea: no terraform-provider.cjs beside the bundle or in dist/ (run npm run build)');
 // Private to this build and outside dist/ (which every `npm run build` deletes), so that builds
 // may run at once; the blob records only names relative to it.
 const work = mkdtempSync(join(tmpdir(), 'kindling-sea-'));
 writeFileSync(join(work, 'main.cjs'), bundle);
+// Inside the work directory, because the builder sees only that directory (at /tmp, see below).
+copyFileSync(providerBundle, join(work, 'terraform-provider.cjs'));
 
 // Stripping before injection saves about 34 MB; the SEA resource is added after, so it survives.
 const base = join(work, 'node');
@@ -41,16 +46,32 @@ const config = {
   output: 'kindling',
   disableExperimentalSEAWarning: true,
   // V8's code cache differs from build to build (it embeds the random hash seed) and made starts no
-  // faster inside the emulated guest (bench/RESULTS.md); pinning the seed would weaken hashing.
+  // faster inside the emulated guest (bench/RESULTS.md).
   useCodeCache: false,
-  useSnapshot: false,
+  // A startup snapshot of the heap after src/warm.ts has evaluated the commands' modules: each
+  // process deserializes it instead of compiling and running the bundle (bench/RESULTS.md).
+  useSnapshot: true,
+  // The Terraform provider, loaded only when the executable runs as terraform-provider-ct
+  // (scripts/build.mjs says why it is not in the main bundle).
+  assets: { 'terraform-provider.cjs': 'terraform-provider.cjs' },
   // NODE_OPTIONS is ignored, so the environment cannot add --require/--import at boot.
   execArgv: [],
   execArgvExtension: 'none',
 };
 writeFileSync(join(work, 'sea-config.json'), `${JSON.stringify(config, null, 2)}\n`);
 // The embedded runtime builds the blob itself (--build-sea, Node >= 25.5), so no postject is needed.
-execFileSync(node, ['--build-sea', join(work, 'sea-config.json')], {
+// The snapshot is reproducible only when the builder's heap is: fixed hash and random seeds (V8
+// rehashes a deserialized snapshot with a fresh seed, and Node reseeds Math.random, so neither
+// seed reaches a running process), a fixed process id, which Node keeps in its heap (a new PID
+// namespace gives the builder PID 1), and a fixed path of the main script, which the heap records
+// (a new mount namespace shows the work directory at /tmp).
+const seaArgs = ['--hash-seed=1', '--random-seed=1', '--build-sea', 'sea-config.json'];
+const isolated = namespaces();
+if (!isolated) process.stderr.write('build-sea: no PID and mount namespaces here (needs root or user namespaces): this build is not reproducible\n');
+const [command, args] = isolated
+  ? ['unshare', ['--mount', '--pid', '--fork', '--kill-child', 'sh', '-c', 'mount --bind "$0" /tmp && cd /tmp && exec "$@"', work, join('/tmp', 'node'), ...seaArgs]]
+  : [join(work, 'node'), seaArgs];
+execFileSync(command, args, {
   cwd: work,
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
@@ -59,5 +80,15 @@ mkdirSync(dirname(out), { recursive: true });
 copyFileSync(join(work, 'kindling'), out);
 chmodSync(out, 0o755);
 rmSync(work, { recursive: true, force: true });
+
+/** Whether this user may make PID and mount namespaces and bind-mount in them. */
+function namespaces() {
+  try {
+    execFileSync('unshare', ['--mount', '--pid', '--fork', '--kill-child', 'sh', '-c', 'mount --bind /tmp /tmp'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 const version = execFileSync(node, ['--version'], { encoding: 'utf8', env: {} }).trim();
 process.stdout.write(`built ${out} (Node ${version})\n`);

@@ -1,18 +1,43 @@
 // The executable's entry: wires the process to the dispatcher and sets the exit code. Nothing
 // else in Kindling touches process.exit or process.exitCode.
+//
+// In the single executable this file also runs once at build time, inside Node's snapshot
+// builder (scripts/build-sea.mjs, useSnapshot): it then evaluates the code every command needs
+// (src/warm.ts) and leaves `start` as the function each process runs, so a boot stage starts
+// from a heap that already holds its modules instead of compiling the bundle again.
 
+import { startupSnapshot } from 'node:v8';
 import { invokedAs, main } from './cli/dispatch.ts';
 import type { CliIo } from './cli/io.ts';
 
-const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+function start(): void {
+  // Getters: Node creates each stream on first access, and most commands never read stdin.
+  const io: CliIo = {
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+  };
+  main(process.argv.slice(2), io, invokedAs(process.argv0, process.argv[1])).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`internal error: ${detail}\nplease report this\n`);
+      process.exitCode = 70;
+    },
+  );
+}
 
-main(process.argv.slice(2), io, invokedAs(process.argv0, process.argv[1])).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`internal error: ${detail}\nplease report this\n`);
-    process.exitCode = 70;
-  },
-);
+if (startupSnapshot.isBuildingSnapshot()) {
+  startupSnapshot.setDeserializeMainFunction(start);
+  void import('./warm.ts').then(({ warm }) => warm());
+} else {
+  start();
+}

@@ -253,6 +253,12 @@ export const messages = {
   STAGE_UNKNOWN: (stage: string) => `unknown stage "${stage}"`,
   ALREADY_PROVISIONED: (file: string) => `${file} exists: this root was provisioned already (use --force to run again)`,
 
+  // Terraform provider (src/terraform/): ct_config, in terraform-provider-ct's wording where it has one.
+  CT_SNIPPET_VARIANT_MISSING: (detail: string) => `Butane snippets require \`variant\`: ${detail}`,
+  CT_STRICT: (where: string) => `strict parsing error: ${where} produced warnings and strict is set`,
+  CT_VALUE_INVALID: (detail: string) => `invalid value: ${detail}`,
+  CT_TYPE_UNKNOWN: (kind: string, name: string) => `unknown ${kind} type "${name}"`,
+
   // Anything Kindling did not expect: a bug, reported rather than thrown.
   INTERNAL: (detail: string) => `internal error: ${detail}; please report this`,
 } as const;

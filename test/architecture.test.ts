@@ -41,6 +41,11 @@ const PACKAGE_HOMES: Record<string, string[]> = {
   'pkg:yaml': ['transpiler/yaml.ts'],
   'pkg:undici': ['src/resource/http.ts'],
   'pkg:json-schema-to-typescript': ['schemas/generate-types.ts'],
+  'pkg:@grpc/grpc-js': ['src/terraform/grpc.ts'],
+  'pkg:@grpc/proto-loader': ['src/terraform/grpc.ts'],
+  'pkg:@msgpack/msgpack': ['src/terraform/cty.ts'],
+  'pkg:@peculiar/x509': ['src/terraform/certificate.ts'],
+  'pkg:reflect-metadata': ['src/terraform/certificate.ts'],
 };
 
 function allowed(file: string, to: string): boolean {
@@ -64,7 +69,9 @@ function allowed(file: string, to: string): boolean {
     return to !== 'src/system/exec.ts' && under(to, 'src/providers', 'src/config', 'src/resource', 'src/system', 'schemas', ...base);
   }
   if (under(file, 'transpiler')) return under(to, 'transpiler', 'src/config', 'schemas', ...base);
-  if (under(file, 'src/cli', 'src/main.ts')) return true;
+  // The Terraform provider renders through the transpiler's entry and the config core only.
+  if (under(file, 'src/terraform')) return under(to, 'src/terraform', 'transpiler/index.ts', 'src/config', 'schemas', ...base);
+  if (under(file, 'src/cli', 'src/main.ts', 'src/warm.ts')) return true;
   // The engine layer (src/engine.ts and friends) may use everything below the CLI.
   return !under(to, 'src/cli', 'transpiler', 'src/main.ts');
 }
@@ -88,5 +95,11 @@ describe('module dependency rules', () => {
     expect(allowed('src/stages/files/index.ts', 'src/stages/disks/index.ts')).toBe(false);
     expect(allowed('src/stages/files/index.ts', 'src/providers/aws.ts')).toBe(false);
     expect(allowed('src/config/index.ts', 'pkg:undici')).toBe(false);
+  });
+  test('the Terraform provider keeps each protocol library behind one module and stays off the CLI', () => {
+    expect(allowed('src/terraform/serve.ts', 'pkg:@grpc/grpc-js')).toBe(false);
+    expect(allowed('src/terraform/provider.ts', 'pkg:@msgpack/msgpack')).toBe(false);
+    expect(allowed('src/terraform/render.ts', 'src/cli/io.ts')).toBe(false);
+    expect(allowed('src/terraform/render.ts', 'transpiler/yaml.ts')).toBe(false);
   });
 });

@@ -97,7 +97,10 @@ function correlate(report: Report, root: YamlNode | undefined): void {
 export function transpile(text: string, options: TranspileOptions = {}): TranspileResult {
   const parsed = parseYaml(text);
   if (!parsed.ok) {
-    return { report: [], error: entry('error', 'BUTANE_YAML', undefined, parsed.message) };
+    // The message keeps yaml.v3's wording (what Butane prints); pos adds the column for reports.
+    const error = entry('error', 'BUTANE_YAML', undefined, parsed.message);
+    error.pos = parsed.pos;
+    return { report: [], error };
   }
   const root = parsed.root;
   const flavor = selectFlavor(root);

@@ -10,7 +10,7 @@ import type { ScalarStyle, YamlEntry, YamlNode } from './yaml-node.ts';
 
 export type { ScalarStyle, YamlEntry, YamlNode } from './yaml-node.ts';
 
-export type YamlParseResult = { ok: true; root: YamlNode | undefined } | { ok: false; message: string };
+export type YamlParseResult = { ok: true; root: YamlNode | undefined } | { ok: false; message: string; pos?: Position };
 
 const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
 
@@ -45,7 +45,7 @@ export function parseYamlFully(text: string): YamlParseResult {
   if (first !== undefined) {
     const at = lines.linePos(first.pos[0]);
     const libyaml = libyamlMessage(first, contents, text, lines);
-    return { ok: false, message: libyaml ?? `yaml: line ${at.line}: ${lowerFirst(first.message)}` };
+    return { ok: false, message: libyaml ?? `yaml: line ${at.line}: ${lowerFirst(first.message)}`, pos: { line: at.line, col: at.col } };
   }
   let unknownAnchor: string | undefined;
   const pos = (offset: number): Position => {

@@ -12,7 +12,9 @@ const runRunner = async (...args: Parameters<typeof import('./run.ts').runRunner
 const runApply = async (...args: Parameters<typeof import('./run.ts').runApply>) => (await import('./run.ts')).runApply(...args);
 
 const COMPAT_NAMES = ['ignition-validate', 'butane', 'ignition'] as const;
-type CompatName = (typeof COMPAT_NAMES)[number];
+/** Terraform runs a mirrored provider as terraform-provider-ct_vVERSION: any name with this prefix. */
+const PROVIDER_NAME = 'terraform-provider-ct';
+type CompatName = (typeof COMPAT_NAMES)[number] | typeof PROVIDER_NAME;
 
 const HELP = `Kindling ${VERSION}: first-boot provisioning compatible with Ignition and Butane
 
@@ -23,9 +25,12 @@ Usage:
   kindling apply -root DIR CONFIG                            fetch and files stages on a mounted image (Ignition or Butane)
   kindling metadata (--provider ID | --cmdline) [--attributes FILE] [--ssh-keys USER] [--hostname FILE] [--check-in] [--flatcar]
                                                              cloud metadata as Afterburn does (docs/platforms.md)
+  kindling terraform-mirror DIR                              install the ct Terraform provider into a filesystem mirror
+  kindling terraform-provider                                serve the ct provider (Terraform starts it; docs/terraform.md)
   kindling version
 
-The same executable answers to ignition-validate, butane and ignition when invoked under those names.
+The same executable answers to ignition-validate, butane, ignition and terraform-provider-ct* when
+invoked under those names.
 `;
 
 /** The compat name this process was started as, if any (argv0 in a single executable, else the script path). */
@@ -33,6 +38,7 @@ export function invokedAs(argv0: string, script: string | undefined): CompatName
   for (const candidate of [argv0, script ?? '']) {
     const name = basename(candidate).replace(/\.(c?js|mjs)$/, '');
     if ((COMPAT_NAMES as readonly string[]).includes(name)) return name as CompatName;
+    if (name.startsWith(PROVIDER_NAME)) return PROVIDER_NAME;
   }
   return undefined;
 }
@@ -41,6 +47,7 @@ export async function main(argv: string[], io: CliIo, as: CompatName | undefined
   if (as === 'ignition-validate') return runValidate(argv, io, 'ignition-validate');
   if (as === 'butane') return runTranspile(argv, io, 'butane');
   if (as === 'ignition') return runRunner(argv, io, 'ignition');
+  if (as === PROVIDER_NAME) return runProvider(io);
   const [command, ...rest] = argv;
   switch (command) {
     case 'validate':
@@ -53,6 +60,10 @@ export async function main(argv: string[], io: CliIo, as: CompatName | undefined
       return runApply(rest, io, butaneToIgnition(io));
     case 'metadata':
       return (await import('./metadata.ts')).runMetadata(rest, io);
+    case 'terraform-provider':
+      return runProvider(io);
+    case 'terraform-mirror':
+      return runTerraformMirror(rest, io);
     case 'version':
     case '--version':
     case '-version':
@@ -67,6 +78,30 @@ export async function main(argv: string[], io: CliIo, as: CompatName | undefined
     default:
       io.stderr.write(`unknown command "${command}"\n\n${HELP}`);
       return 1;
+  }
+}
+
+/** The provider's module (and gRPC with it) loads only here: Terraform starts it several times per plan. */
+async function runProvider(io: CliIo): Promise<number> {
+  const { serveProvider } = await import('../terraform/serve.ts');
+  return serveProvider(process.env, io);
+}
+
+async function runTerraformMirror(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length !== 1 || argv[0] === undefined || argv[0].startsWith('-')) {
+    io.stderr.write('usage: kindling terraform-mirror DIR\n');
+    return 1;
+  }
+  const { writeMirror, PROVIDER_SOURCE } = await import('../terraform/mirror.ts');
+  const { isSea } = await import('node:sea');
+  try {
+    const result = writeMirror(argv[0], VERSION, { execPath: process.execPath, script: process.argv[1], isSea: isSea() });
+    io.stdout.write(`${result.file}\n`);
+    io.stderr.write(`provider ${PROVIDER_SOURCE} version ${result.version} (${result.kind}); see docs/terraform.md for the CLI config\n`);
+    return 0;
+  } catch (error) {
+    io.stderr.write(`terraform-mirror: ${(error as Error).message}\n`);
+    return 1;
   }
 }
 

@@ -85,6 +85,30 @@ const ALWAYS_BEFORE: readonly { kind: string; key: string; until: SpecVersion }[
   { kind: 'CaReference', key: 'source', until: '3.1.0' },
 ];
 
+function isConfigReference(path: ConfigPath): boolean {
+  return path[0] === 'ignition' && path[1] === 'config';
+}
+
+/** Fields that did not exist before a spec version (ignition-spec.md §1). */
+export const ADDED_IN: readonly { kind: string; key: string; since: SpecVersion; where?: (path: ConfigPath) => boolean }[] = [
+  { kind: 'Ignition', key: 'proxy', since: '3.1.0' },
+  { kind: 'Filesystem', key: 'mountOptions', since: '3.1.0' },
+  { kind: 'Resource', key: 'httpHeaders', since: '3.1.0' },
+  { kind: 'CaReference', key: 'httpHeaders', since: '3.1.0' },
+  { kind: 'CaReference', key: 'compression', since: '3.1.0' },
+  // In 3.0 only file contents and append fragments knew compression, not config references.
+  { kind: 'Resource', key: 'compression', since: '3.1.0', where: isConfigReference },
+  { kind: 'Storage', key: 'luks', since: '3.2.0' },
+  { kind: 'Partition', key: 'resize', since: '3.2.0' },
+  { kind: 'PasswdUser', key: 'shouldExist', since: '3.2.0' },
+  { kind: 'PasswdGroup', key: 'shouldExist', since: '3.2.0' },
+  { kind: 'Config', key: 'kernelArguments', since: '3.3.0' },
+  { kind: 'Tang', key: 'advertisement', since: '3.4.0' },
+  { kind: 'Luks', key: 'discard', since: '3.4.0' },
+  { kind: 'Luks', key: 'openOptions', since: '3.4.0' },
+  { kind: 'Luks', key: 'cex', since: '3.5.0' },
+];
+
 const shapesByVersion = new Map<SpecVersion, Readonly<Record<string, readonly FieldShape[]>>>();
 
 /** The kind table as a given spec version writes it (computed once per version). */
@@ -92,6 +116,12 @@ function shapesFor(version: SpecVersion): Readonly<Record<string, readonly Field
   let shapes = shapesByVersion.get(version);
   if (shapes === undefined) {
     const adjusted: Record<string, readonly FieldShape[]> = { ...CONFIG_KINDS };
+    // A struct field the version does not have must not be written as `{}` (ignition style).
+    for (const rule of ADDED_IN) {
+      const fields = adjusted[rule.kind];
+      if (fields === undefined || rule.where !== undefined || atLeast(version, rule.since)) continue;
+      adjusted[rule.kind] = fields.filter((field) => field.key !== rule.key);
+    }
     for (const rule of ALWAYS_BEFORE) {
       const fields = adjusted[rule.kind];
       if (fields === undefined || atLeast(version, rule.until)) continue;

@@ -3,7 +3,7 @@
 // when every field it uses exists there (Butane emits e.g. 3.4.0 for fcos 1.5).
 
 import { entry, type ConfigPath, type Report } from '../report.ts';
-import { CONFIG_KINDS } from './serialize.ts';
+import { ADDED_IN, CONFIG_KINDS } from './serialize.ts';
 import { atLeast, compareVersions, LATEST_VERSION, type SpecVersion } from './versions.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -44,30 +44,6 @@ function isUsed(value: unknown): boolean {
   return true;
 }
 
-function isConfigReference(path: ConfigPath): boolean {
-  return path[0] === 'ignition' && path[1] === 'config';
-}
-
-/** Fields that did not exist before a spec version (ignition-spec.md §1). */
-const ADDED_IN: readonly { kind: string; key: string; since: SpecVersion; where?: (path: ConfigPath) => boolean }[] = [
-  { kind: 'Ignition', key: 'proxy', since: '3.1.0' },
-  { kind: 'Filesystem', key: 'mountOptions', since: '3.1.0' },
-  { kind: 'Resource', key: 'httpHeaders', since: '3.1.0' },
-  { kind: 'CaReference', key: 'httpHeaders', since: '3.1.0' },
-  { kind: 'CaReference', key: 'compression', since: '3.1.0' },
-  // In 3.0 only file contents and append fragments knew compression, not config references.
-  { kind: 'Resource', key: 'compression', since: '3.1.0', where: isConfigReference },
-  { kind: 'Storage', key: 'luks', since: '3.2.0' },
-  { kind: 'Partition', key: 'resize', since: '3.2.0' },
-  { kind: 'PasswdUser', key: 'shouldExist', since: '3.2.0' },
-  { kind: 'PasswdGroup', key: 'shouldExist', since: '3.2.0' },
-  { kind: 'Config', key: 'kernelArguments', since: '3.3.0' },
-  { kind: 'Tang', key: 'advertisement', since: '3.4.0' },
-  { kind: 'Luks', key: 'discard', since: '3.4.0' },
-  { kind: 'Luks', key: 'openOptions', since: '3.4.0' },
-  { kind: 'Luks', key: 'cex', since: '3.5.0' },
-];
-
 const SPECIAL_MODE_BITS = 0o7000n;
 
 export interface TranslateUpOptions {
@@ -78,6 +54,11 @@ export interface TranslateUpOptions {
   dropTangAdvertisement?: boolean;
   /** Change `config` itself instead of a copy: for callers that own a freshly decoded value. */
   inPlace?: boolean;
+  /**
+   * Stop at this spec instead of the newest (a parse with an older spec's package, as
+   * terraform-provider-ct does with Ignition's v3_4): only the steps up to it apply.
+   */
+  to?: SpecVersion;
 }
 
 /**
@@ -88,6 +69,8 @@ export interface TranslateUpOptions {
  */
 export function translateUp(config: object, from: SpecVersion, opts: TranslateUpOptions = {}): object {
   const result = (opts.inPlace === true ? config : structuredClone(config)) as JsonObject;
+  const to = opts.to ?? LATEST_VERSION;
+  const crosses = (step: SpecVersion): boolean => !atLeast(from, step) && atLeast(to, step);
   const missing = ADDED_IN.filter((rule) => !atLeast(from, rule.since));
   walkObjects(result, 'Config', [], (object, kind, path) => {
     // Upstream decodes into the `from` version's types first: keys that version does not have
@@ -100,18 +83,18 @@ export function translateUp(config: object, from: SpecVersion, opts: TranslateUp
       if (rule.kind === kind && (rule.where === undefined || rule.where(path))) delete object[rule.key];
     }
     // Go's plain strings become pointers to their (possibly empty) value.
-    if (kind === 'CaReference' && !atLeast(from, '3.1.0') && object['source'] == null) object['source'] = '';
-    if (kind === 'Link' && !atLeast(from, '3.3.0') && object['target'] == null) object['target'] = '';
-    if (kind === 'Raid' && !atLeast(from, '3.3.0') && object['level'] == null) object['level'] = '';
-    if (kind === 'Tang' && from === '3.4.0' && opts.dropTangAdvertisement === true) delete object['advertisement'];
-    if ((kind === 'File' || kind === 'Directory') && !atLeast(from, '3.6.0')) {
+    if (kind === 'CaReference' && crosses('3.1.0') && object['source'] == null) object['source'] = '';
+    if (kind === 'Link' && crosses('3.3.0') && object['target'] == null) object['target'] = '';
+    if (kind === 'Raid' && crosses('3.3.0') && object['level'] == null) object['level'] = '';
+    if (kind === 'Tang' && from === '3.4.0' && crosses('3.5.0') && opts.dropTangAdvertisement === true) delete object['advertisement'];
+    if ((kind === 'File' || kind === 'Directory') && crosses('3.6.0')) {
       const mode = object['mode'];
       if (typeof mode === 'number' && Number.isSafeInteger(mode))
         object['mode'] = Number(BigInt(mode) & ~SPECIAL_MODE_BITS);
     }
   });
   const ignition = isObject(result['ignition']) ? result['ignition'] : {};
-  result['ignition'] = { ...ignition, version: LATEST_VERSION };
+  result['ignition'] = { ...ignition, version: to };
   return result;
 }
 

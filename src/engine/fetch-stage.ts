@@ -17,8 +17,9 @@ import { writeFileAtomic } from './atomic.ts';
 import { emptyConfig, readBase } from './base.ts';
 import { cacheDigest } from './config-cache.ts';
 import type { RunOptions } from './options.ts';
+import { idleStages, writeIdleMarkers } from './idle.ts';
 import { parseOrThrow } from './parse.ts';
-import { needsNetwork, prefetch, resourcesNeedNetwork } from './prefetch.ts';
+import { collectResources, needsNetwork, prefetch, resourcesNeedNetwork } from './prefetch.ts';
 import { renderConfig } from './render.ts';
 import { emptyState, saveState } from './state.ts';
 
@@ -63,10 +64,14 @@ export async function fetchStage(options: RunOptions, log: Logger, offline: bool
     const resources = await contextForConfig(final.ignition, fetch);
     contexts.push(resources);
     state.resources = await log.op('fetching resources', '', () => prefetch(final, resources, resourceDir(options), FETCH_CONCURRENCY));
-    log.info(`fetched ${Object.keys(state.resources).length} resources`);
+    const remote = Object.keys(state.resources).length;
+    log.info(`fetched ${remote} resources, verified ${collectResources(final).length - remote} inline`);
     const cacheText = serializeConfig(user, { pretty: false, style: 'ignition' });
     await writeFileAtomic(options.configCache, cacheText, 0o640);
     state.configCacheSha256 = cacheDigest(cacheText);
+    state.idle = idleStages(final);
+    // Markers first: a stale marker from an earlier run must not outlive the state that explains it.
+    await writeIdleMarkers(options.stateFile, state.idle);
     await saveState(options.stateFile, state);
     if (offline && needsNetwork(final)) await writeFileAtomic(options.needNet, '', 0o644);
   } catch (error) {

@@ -1,11 +1,14 @@
 // Everything the later stages will read, fetched and verified before any disk or file changes:
-// file contents and append fragments, and LUKS key files, streamed into a cache directory beside
-// the state file. Also tells whether the config needs networking at all.
+// file contents and append fragments, and LUKS key files. Remote ones are streamed into a cache
+// directory beside the state file; inline ones (data: URLs) are verified where they are, in the
+// config, and the later stage decodes them again (resource/inline.ts). Also tells whether the
+// config needs networking at all.
 
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { fetchAll, type FetchContext, type Resource, type ResourceRef } from '../resource/index.ts';
+import { isInline, readInline } from '../resource/inline.ts';
 import { formatPath } from '../report.ts';
 
 /** Every resource of the final config with a source to read, with its path for errors. */
@@ -39,13 +42,17 @@ export function resourcesNeedNetwork(config: Config): boolean {
 }
 
 /**
- * Fetches every resource into `dir` (emptied first, so a rerun after a crash starts clean) and
- * returns the map from resource path to cached file.
+ * Verifies every inline resource in place, fetches every remote one into `dir` (emptied first, so
+ * a rerun after a crash starts clean) and returns the map from resource path to cached file.
  */
 export async function prefetch(config: Config, ctx: FetchContext, dir: string, concurrency: number): Promise<Record<string, string>> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const refs = collectResources(config);
+  const refs: ResourceRef[] = [];
+  for (const ref of collectResources(config)) {
+    if (isInline(ref.resource)) readInline(ref.resource, ref.path);
+    else refs.push(ref);
+  }
   const fetched = await fetchAll(refs, ctx, { dir, concurrency });
   const map: Record<string, string> = {};
   for (const [i, ref] of refs.entries()) {

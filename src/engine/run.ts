@@ -19,7 +19,7 @@ import { createLogger, defaultSink, stdoutSink, type Logger, type LogSink } from
 import type { Config as StageConfig, StageContext } from '../stages/context.ts';
 import { filesStageInterrupted } from '../stages/files/index.ts';
 import { readBase } from './base.ts';
-import { validatedCachedConfig } from './config-cache.ts';
+import { cacheDigest, validatedCachedConfig } from './config-cache.ts';
 import type { RunOptions } from './options.ts';
 import { CONFIG_STAGES } from './stages.ts';
 import { loadState, mergeOutputs, previousOutputs, saveState, userConfigProvided } from './state.ts';
@@ -90,6 +90,10 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
   } catch {
     throw entry('error', 'CONFIG_CACHE_MISSING', undefined, options.configCache);
   }
+  if (state.idle?.includes(options.stage) === true && cacheDigest(text) === state.configCacheSha256) {
+    log.info(`nothing to do for ${options.stage}`);
+    return;
+  }
   // The fetch stage validated this config before caching it; only a cache it did not write takes the full parse.
   const user = validatedCachedConfig(text, state.configCacheSha256) ?? (await import('./parse.ts')).parseOrThrow(text, options.configCache, (line) => log.info(line));
   const base = await readBase(options, (line) => log.info(line));
@@ -106,7 +110,9 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
     readResource: async (resource, path) => {
       const cached = state.resources[formatPath(path)];
       if (cached !== undefined) return { file: cached };
-      // A data URL the fetch stage did not cache is decoded and verified here, without a network.
+      // Inline data is in the config: decoded and verified again here, without the network modules.
+      const { isInline, readInline } = await import('../resource/inline.ts');
+      if (isInline(resource)) return readInline(resource, path);
       const { createFetchContext, fetchToBuffer } = await import('../resource/index.ts');
       offline ??= createFetchContext({ offline: true, log: (line) => log.info(line) });
       return fetchToBuffer(resource, offline, path);

@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import type { LuksRecord, StageOutputs } from '../stages/context.ts';
+import type { StageName } from './options.ts';
 import { writeFileAtomic } from './atomic.ts';
 
 export interface FetchedConfigRecord {
@@ -22,6 +23,8 @@ export interface RunState {
   createdDirectories: string[];
   /** sha256 of the config cache as the fetch stage wrote it (config-cache.ts). */
   configCacheSha256?: string;
+  /** Later stages with nothing to do for that config (idle.ts). */
+  idle?: StageName[];
 }
 
 export const emptyState = (): RunState => ({ fetchedConfigs: [], resources: {}, luks: [], createdDirectories: [] });
@@ -35,6 +38,7 @@ export async function loadState(file: string): Promise<RunState> {
       luks: parsed.luks ?? [],
       createdDirectories: parsed.createdDirectories ?? [],
       ...(typeof parsed.configCacheSha256 === 'string' ? { configCacheSha256: parsed.configCacheSha256 } : {}),
+      ...(Array.isArray(parsed.idle) ? { idle: parsed.idle } : {}),
     };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();

@@ -78,10 +78,12 @@ describe.runIf(available)('dracut module under QEMU', () => {
     execFileSync('truncate', ['-s', '256M', disk]);
     const result = bootDracut(image, disk, join(fixtures, 'dracut.ign'));
     writeFileSync(join(repo, '.cache', 'boot-logs', 'dracut.log'), result.console);
-    for (const stage of ['fetch-offline', 'kargs', 'disks', 'mount', 'files']) {
+    for (const stage of ['fetch-offline', 'disks', 'mount', 'files']) {
       // systemd shortens long unit names on the console; the description is whole.
       expect(result.console).toMatch(new RegExp(`Finished [^\\n]*Ignition \\(${stage}\\)\\.`));
     }
+    // No kernel arguments: the fetch stage left an idle marker and the kargs unit was not started.
+    expect(result.console).not.toMatch(/Finished [^\n]*Ignition \(kargs\)\./);
     expect(result.console).toMatch(/Reached target [^\n]*Ignition Complete\./);
     expect(result.console).toContain('umount: umount passed');
     expect(result.console).not.toContain('Kindling (Ignition) failed');
@@ -95,6 +97,8 @@ describe.runIf(available)('dracut module under QEMU', () => {
     expect(debugfs(disk, start, 'cat /etc/hello-from-dracut')).toBe('dracut\n');
     expect(statExt4(disk, start, '/etc/hello-from-dracut').mode).toBe(0o600);
     expect(debugfs(disk, start, 'cat /etc/systemd/system-preset/20-ignition.preset')).toBe('enable hello.service\n');
+    const varPart = partitions(disk).find((p) => p.name === 'var');
+    expect(debugfs(disk, varPart?.start ?? 0, 'cat /hello-on-var')).toBe('var\n');
   }, BOOT_MS);
 
   test('an invalid config shows the failure banner and the error, and the disk stays untouched', () => {

@@ -24,8 +24,12 @@ const literalEncoding = newEncoder(MAX_NUM_LIT);
 const offsetEncoding = newEncoder(OFFSET_CODE_COUNT);
 const codegenEncoding = newEncoder(CODEGEN_CODE_COUNT);
 
-/** Counts symbols and builds the dynamic codes; returns [numLiterals, numOffsets]. */
-function indexTokens(tokens: Uint32Array, count: number): [number, number] {
+// Symbol counts of the block being written, set by indexTokens.
+let numLiterals = 0;
+let numOffsets = 0;
+
+/** Counts symbols, sets numLiterals and numOffsets, and builds the dynamic codes. */
+function indexTokens(tokens: Uint32Array, count: number): void {
   literalFreq.fill(0);
   offsetFreq.fill(0);
   for (let i = 0; i < count; i++) {
@@ -37,9 +41,9 @@ function indexTokens(tokens: Uint32Array, count: number): [number, number] {
     literalFreq[LENGTH_CODES_START + LENGTH_CODES[tokenLength(t)]!]!++;
     offsetFreq[OFFSET_CODES[tokenOffset(t)]!]!++;
   }
-  let numLiterals = MAX_NUM_LIT;
+  numLiterals = MAX_NUM_LIT;
   while (literalFreq[numLiterals - 1] === 0) numLiterals--;
-  let numOffsets = OFFSET_CODE_COUNT;
+  numOffsets = OFFSET_CODE_COUNT;
   while (numOffsets > 0 && offsetFreq[numOffsets - 1] === 0) numOffsets--;
   if (numOffsets === 0) {
     // A block needs at least one distance code, even when it has no match.
@@ -48,14 +52,13 @@ function indexTokens(tokens: Uint32Array, count: number): [number, number] {
   }
   generate(literalEncoding, literalFreq, 15);
   generate(offsetEncoding, offsetFreq, 15);
-  return [numLiterals, numOffsets];
 }
 
 /**
  * Run-length codes the literal and offset code lengths into `codegen` (symbol, then its extra
  * value for 16/17/18), ending with BAD_CODE, and counts the symbols in codegenFreq.
  */
-function generateCodegen(numLiterals: number, numOffsets: number): void {
+function generateCodegen(): void {
   codegenFreq.fill(0);
   codegen.set(literalEncoding.lengths.subarray(0, numLiterals), 0);
   codegen.set(offsetEncoding.lengths.subarray(0, numOffsets), numLiterals);
@@ -107,21 +110,26 @@ function generateCodegen(numLiterals: number, numOffsets: number): void {
   codegen[outIndex] = BAD_CODE;
 }
 
-/** Bits of a dynamic block and how many code-length codes its header sends. */
-function dynamicSize(extraBits: number): [number, number] {
+/** How many code-length codes a dynamic header sends (trailing unused ones in CODEGEN_ORDER are cut). */
+function countCodegens(): number {
   let numCodegens = CODEGEN_CODE_COUNT;
   while (numCodegens > 4 && codegenFreq[CODEGEN_ORDER[numCodegens - 1]!] === 0) numCodegens--;
+  return numCodegens;
+}
+
+/** Bits of a dynamic block. */
+function dynamicSize(numCodegens: number, extraBits: number): number {
   const header =
     3 + 5 + 5 + 4 + 3 * numCodegens + bitLength(codegenEncoding, codegenFreq) +
     codegenFreq[16]! * 2 + codegenFreq[17]! * 3 + codegenFreq[18]! * 7;
-  return [header + bitLength(literalEncoding, literalFreq) + bitLength(offsetEncoding, offsetFreq) + extraBits, numCodegens];
+  return header + bitLength(literalEncoding, literalFreq) + bitLength(offsetEncoding, offsetFreq) + extraBits;
 }
 
 function fixedSize(extraBits: number): number {
   return 3 + bitLength(FIXED_LITERALS, literalFreq) + bitLength(FIXED_OFFSETS, offsetFreq) + extraBits;
 }
 
-function writeDynamicHeader(w: BitWriter, numLiterals: number, numOffsets: number, numCodegens: number, isEof: boolean): void {
+function writeDynamicHeader(w: BitWriter, numCodegens: number, isEof: boolean): void {
   writeBits(w, isEof ? 5 : 4, 3);
   writeBits(w, numLiterals - 257, 5);
   writeBits(w, numOffsets - 1, 5);
@@ -166,7 +174,7 @@ function writeTokens(w: BitWriter, tokens: Uint32Array, count: number, lit: Huff
  */
 export function writeBlock(w: BitWriter, tokens: Uint32Array, count: number, eof: boolean, input: Uint8Array | undefined): void {
   tokens[count++] = END_BLOCK_MARKER;
-  const [numLiterals, numOffsets] = indexTokens(tokens, count);
+  indexTokens(tokens, count);
   const storable = input !== undefined && input.length <= MAX_STORE_BLOCK_SIZE;
   let extraBits = 0;
   if (storable) {
@@ -176,9 +184,10 @@ export function writeBlock(w: BitWriter, tokens: Uint32Array, count: number, eof
     for (let code = 4; code < numOffsets; code++) extraBits += offsetFreq[code]! * OFFSET_EXTRA_BITS[code]!;
   }
   let size = fixedSize(extraBits);
-  generateCodegen(numLiterals, numOffsets);
+  generateCodegen();
   generate(codegenEncoding, codegenFreq, 7);
-  const [dynamic, numCodegens] = dynamicSize(extraBits);
+  const numCodegens = countCodegens();
+  const dynamic = dynamicSize(numCodegens, extraBits);
   const useDynamic = dynamic < size;
   if (useDynamic) size = dynamic;
   if (storable && (input.length + 5) * 8 < size) {
@@ -187,7 +196,7 @@ export function writeBlock(w: BitWriter, tokens: Uint32Array, count: number, eof
     return;
   }
   if (useDynamic) {
-    writeDynamicHeader(w, numLiterals, numOffsets, numCodegens, eof);
+    writeDynamicHeader(w, numCodegens, eof);
     writeTokens(w, tokens, count, literalEncoding, offsetEncoding);
   } else {
     writeBits(w, eof ? 3 : 2, 3);

@@ -46,145 +46,161 @@ function hash4(i: number): number {
   return Math.imul(word, HASH_MUL) >>> (32 - HASH_BITS);
 }
 
-/** Compresses `input` into `w` as a complete DEFLATE stream. */
+// The compressor's state (Go's compressor struct), module-level so the hot loop needs no
+// closures or per-call objects. One compression runs at a time: nothing here is asynchronous.
+let out: BitWriter;
+let hashOffset = 1;
+let index = 0;
+let windowEnd = 0;
+let blockStart = 0;
+let byteAvailable = false;
+let tokenCount = 0;
+let length = MIN_MATCH_LENGTH - 1;
+let offset = 0;
+let chainHead = -1;
+/** findMatch's result: the best length and its distance. */
+let matchLength = 0;
+let matchOffset = 0;
+
+/** Go's findMatch: the longest match longer than `prevLength` along the hash chain from `prevHead`. */
+function findMatch(pos: number, prevHead: number, prevLength: number, lookahead: number): boolean {
+  const minMatchLook = lookahead < MAX_MATCH_LENGTH ? lookahead : MAX_MATCH_LENGTH;
+  const nice = minMatchLook < NICE ? minMatchLook : NICE;
+  let tries = CHAIN;
+  let best = prevLength;
+  if (best >= GOOD) tries >>= 2;
+  let wEnd = window[pos + best]!;
+  const minIndex = pos - WINDOW_SIZE;
+  let found = false;
+  for (let i = prevHead; tries > 0; tries--) {
+    if (wEnd === window[i + best]) {
+      let n = 0;
+      while (n < minMatchLook && window[i + n] === window[pos + n]) n++;
+      // A 4-byte match only pays for itself when its distance is short.
+      if (n > best && (n > MIN_MATCH_LENGTH || pos - i <= 4096)) {
+        best = n;
+        matchOffset = pos - i;
+        found = true;
+        if (n >= nice) break;
+        wEnd = window[pos + n]!;
+      }
+    }
+    // hashPrev[minIndex] already belongs to a newer position.
+    if (i === minIndex) break;
+    i = hashPrev[i & WINDOW_MASK]! - hashOffset;
+    if (i < minIndex || i < 0) break;
+  }
+  matchLength = best;
+  return found;
+}
+
+/** Writes the pending tokens as a block ending at window position `end` (Go's writeBlock). */
+function emitBlock(end: number): void {
+  if (end > 0) {
+    const raw = blockStart <= end ? window.subarray(blockStart, end) : undefined;
+    blockStart = end;
+    writeBlock(out, tokens, tokenCount, false, raw);
+  }
+  tokenCount = 0;
+}
+
+/** Go's deflate() for a lazy level: consumes the window, leaving a maximal match's lookahead unless `sync`. */
+function deflate(sync: boolean): void {
+  if (windowEnd - index < MIN_MATCH_LENGTH + MAX_MATCH_LENGTH && !sync) return;
+  const maxInsertIndex = windowEnd - (MIN_MATCH_LENGTH - 1);
+  for (;;) {
+    const lookahead = windowEnd - index;
+    if (lookahead < MIN_MATCH_LENGTH + MAX_MATCH_LENGTH) {
+      if (!sync) return;
+      if (lookahead === 0) {
+        if (byteAvailable) {
+          tokens[tokenCount++] = window[index - 1]!;
+          byteAvailable = false;
+        }
+        if (tokenCount > 0) emitBlock(index);
+        return;
+      }
+    }
+    if (index < maxInsertIndex) {
+      const h = hash4(index);
+      chainHead = hashHead[h]!;
+      hashPrev[index & WINDOW_MASK] = chainHead;
+      hashHead[h] = index + hashOffset;
+    }
+    const prevLength = length;
+    const prevOffset = offset;
+    length = MIN_MATCH_LENGTH - 1;
+    offset = 0;
+    const minIndex = index > WINDOW_SIZE ? index - WINDOW_SIZE : 0;
+    if (chainHead - hashOffset >= minIndex && lookahead > prevLength && prevLength < LAZY) {
+      if (findMatch(index, chainHead - hashOffset, MIN_MATCH_LENGTH - 1, lookahead)) {
+        length = matchLength;
+        offset = matchOffset;
+      }
+    }
+    if (prevLength >= MIN_MATCH_LENGTH && length <= prevLength) {
+      // The match found one byte earlier is at least as long: emit it.
+      tokens[tokenCount++] = matchToken(prevLength - BASE_MATCH_LENGTH, prevOffset - BASE_MATCH_OFFSET);
+      const newIndex = index + prevLength - 1;
+      for (index++; index < newIndex; index++) {
+        if (index < maxInsertIndex) {
+          const h = hash4(index);
+          hashPrev[index & WINDOW_MASK] = hashHead[h]!;
+          hashHead[h] = index + hashOffset;
+        }
+      }
+      byteAvailable = false;
+      length = MIN_MATCH_LENGTH - 1;
+      if (tokenCount === MAX_FLATE_BLOCK_TOKENS) emitBlock(index);
+    } else {
+      if (byteAvailable) {
+        tokens[tokenCount++] = window[index - 1]!;
+        if (tokenCount === MAX_FLATE_BLOCK_TOKENS) emitBlock(index);
+      }
+      index++;
+      byteAvailable = true;
+    }
+  }
+}
+
+/** Go's fillDeflate: slides the window once the matcher is near its end, then copies input in. */
+function fill(input: Uint8Array, from: number): number {
+  if (index >= SLIDE_AT) {
+    window.copyWithin(0, WINDOW_SIZE, 2 * WINDOW_SIZE);
+    index -= WINDOW_SIZE;
+    windowEnd -= WINDOW_SIZE;
+    blockStart = blockStart >= WINDOW_SIZE ? blockStart - WINDOW_SIZE : NEVER_STORABLE;
+    hashOffset += WINDOW_SIZE;
+  }
+  const n = Math.min(input.length - from, window.length - windowEnd);
+  window.set(from === 0 && n === input.length ? input : input.subarray(from, from + n), windowEnd);
+  windowEnd += n;
+  return n;
+}
+
+/** Compresses `input` into `w` as a complete DEFLATE stream, as one Write and Close on Go's Writer. */
 export function deflateLikeGo(w: BitWriter, input: Uint8Array): void {
   if (nextHashBase + input.length + 4 * WINDOW_SIZE > HASH_BASE_LIMIT) {
     hashHead.fill(0);
     hashPrev.fill(0);
     nextHashBase = 0;
   }
-  let hashOffset = nextHashBase + 1;
-  let index = 0;
-  let windowEnd = 0;
-  let blockStart = 0;
-  let byteAvailable = false;
-  let tokenCount = 0;
-  let length = MIN_MATCH_LENGTH - 1;
-  let offset = 0;
-  let chainHead = -1;
-  let matchLength = 0;
-  let matchOffset = 0;
-
-  /** Go's findMatch: the longest match longer than `prevLength` along the hash chain from `prevHead`. */
-  const findMatch = (pos: number, prevHead: number, prevLength: number, lookahead: number): boolean => {
-    const minMatchLook = Math.min(lookahead, MAX_MATCH_LENGTH);
-    const nice = Math.min(minMatchLook, NICE);
-    let tries = CHAIN;
-    let best = prevLength;
-    if (best >= GOOD) tries >>= 2;
-    let wEnd = window[pos + best]!;
-    const minIndex = pos - WINDOW_SIZE;
-    let found = false;
-    for (let i = prevHead; tries > 0; tries--) {
-      if (wEnd === window[i + best]) {
-        let n = 0;
-        while (n < minMatchLook && window[i + n] === window[pos + n]) n++;
-        // A 4-byte match only pays for itself when its distance is short.
-        if (n > best && (n > MIN_MATCH_LENGTH || pos - i <= 4096)) {
-          best = n;
-          matchOffset = pos - i;
-          found = true;
-          if (n >= nice) break;
-          wEnd = window[pos + n]!;
-        }
-      }
-      // hashPrev[minIndex] already belongs to a newer position.
-      if (i === minIndex) break;
-      i = hashPrev[i & WINDOW_MASK]! - hashOffset;
-      if (i < minIndex || i < 0) break;
-    }
-    matchLength = best;
-    return found;
-  };
-
-  const emitBlock = (end: number): void => {
-    if (end > 0) {
-      const raw = blockStart <= end ? window.subarray(blockStart, end) : undefined;
-      blockStart = end;
-      writeBlock(w, tokens, tokenCount, false, raw);
-    }
-    tokenCount = 0;
-  };
-
-  const deflate = (sync: boolean): void => {
-    if (windowEnd - index < MIN_MATCH_LENGTH + MAX_MATCH_LENGTH && !sync) return;
-    const maxInsertIndex = windowEnd - (MIN_MATCH_LENGTH - 1);
-    for (;;) {
-      const lookahead = windowEnd - index;
-      if (lookahead < MIN_MATCH_LENGTH + MAX_MATCH_LENGTH) {
-        if (!sync) return;
-        if (lookahead === 0) {
-          if (byteAvailable) {
-            tokens[tokenCount++] = window[index - 1]!;
-            byteAvailable = false;
-          }
-          if (tokenCount > 0) emitBlock(index);
-          return;
-        }
-      }
-      if (index < maxInsertIndex) {
-        const h = hash4(index);
-        chainHead = hashHead[h]!;
-        hashPrev[index & WINDOW_MASK] = chainHead;
-        hashHead[h] = index + hashOffset;
-      }
-      const prevLength = length;
-      const prevOffset = offset;
-      length = MIN_MATCH_LENGTH - 1;
-      offset = 0;
-      const minIndex = Math.max(index - WINDOW_SIZE, 0);
-      if (chainHead - hashOffset >= minIndex && lookahead > prevLength && prevLength < LAZY) {
-        if (findMatch(index, chainHead - hashOffset, MIN_MATCH_LENGTH - 1, lookahead)) {
-          length = matchLength;
-          offset = matchOffset;
-        }
-      }
-      if (prevLength >= MIN_MATCH_LENGTH && length <= prevLength) {
-        // The match found one byte earlier is at least as long: emit it.
-        tokens[tokenCount++] = matchToken(prevLength - BASE_MATCH_LENGTH, prevOffset - BASE_MATCH_OFFSET);
-        const newIndex = index + prevLength - 1;
-        for (index++; index < newIndex; index++) {
-          if (index < maxInsertIndex) {
-            const h = hash4(index);
-            hashPrev[index & WINDOW_MASK] = hashHead[h]!;
-            hashHead[h] = index + hashOffset;
-          }
-        }
-        byteAvailable = false;
-        length = MIN_MATCH_LENGTH - 1;
-        if (tokenCount === MAX_FLATE_BLOCK_TOKENS) emitBlock(index);
-      } else {
-        if (byteAvailable) {
-          tokens[tokenCount++] = window[index - 1]!;
-          if (tokenCount === MAX_FLATE_BLOCK_TOKENS) emitBlock(index);
-        }
-        index++;
-        byteAvailable = true;
-      }
-    }
-  };
-
-  const fill = (from: number): number => {
-    if (index >= SLIDE_AT) {
-      window.copyWithin(0, WINDOW_SIZE, 2 * WINDOW_SIZE);
-      index -= WINDOW_SIZE;
-      windowEnd -= WINDOW_SIZE;
-      blockStart = blockStart >= WINDOW_SIZE ? blockStart - WINDOW_SIZE : NEVER_STORABLE;
-      hashOffset += WINDOW_SIZE;
-    }
-    const n = Math.min(input.length - from, window.length - windowEnd);
-    window.set(input.subarray(from, from + n), windowEnd);
-    windowEnd += n;
-    return n;
-  };
-
+  out = w;
+  hashOffset = nextHashBase + 1;
+  index = 0;
+  windowEnd = 0;
+  blockStart = 0;
+  byteAvailable = false;
+  tokenCount = 0;
+  length = MIN_MATCH_LENGTH - 1;
+  offset = 0;
+  chainHead = -1;
   for (let from = 0; from < input.length; ) {
     deflate(false);
-    from += fill(from);
+    from += fill(input, from);
   }
   deflate(true);
   nextHashBase = hashOffset + windowEnd;
   writeStoredHeader(w, 0, true);
   flush(w);
 }
-

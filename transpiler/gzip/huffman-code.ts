@@ -38,28 +38,45 @@ export function bitLength(encoder: HuffmanEncoder, freq: Int32Array, count = fre
   return total;
 }
 
-// Scratch space shared by every build: symbols sorted by (freq, symbol) packed into one number,
-// so a numeric typed-array sort gives Go's byFreq order; frequencies stay below 2^21 here.
+// Scratch space shared by every build. Symbols sorted by (freq, symbol) are packed into one
+// integer so that a numeric sort gives Go's byFreq order; frequencies stay below 2^21 here.
 const SYMBOL_BITS = 9;
-const sortKeys = new Float64Array(290);
+const SYMBOL_MASK = (1 << SYMBOL_BITS) - 1;
+const sortKeys = new Int32Array(290);
 const listFreq = new Int32Array(291);
 const listSymbol = new Int32Array(291);
-const chunk = new Int32Array(290);
 const bitCount = new Int32Array(17);
-const lastFreq = new Float64Array(MAX_BITS_LIMIT + 1);
-const nextCharFreq = new Float64Array(MAX_BITS_LIMIT + 1);
-const nextPairFreq = new Float64Array(MAX_BITS_LIMIT + 1);
+const lastFreq = new Int32Array(MAX_BITS_LIMIT + 1);
+const nextCharFreq = new Int32Array(MAX_BITS_LIMIT + 1);
+const nextPairFreq = new Int32Array(MAX_BITS_LIMIT + 1);
 const needed = new Int32Array(MAX_BITS_LIMIT + 1);
 const leafCounts = new Int32Array(MAX_BITS_LIMIT * MAX_BITS_LIMIT);
 
 /**
+ * Sorts a[from, to) ascending in place. The lists are short (at most 286 entries), and an
+ * insertion sort needs no allocation, unlike a typed-array view plus its built-in sort.
+ */
+function sortRange(a: Int32Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= from && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/**
  * How many symbols get each code length (bitCount[1..maxBits]) for `n` symbols sorted by
- * ascending frequency in listFreq, with at most `maxBits` bits per code.
+ * ascending frequency in listFreq, with at most `maxBits` bits per code (Go's bitCounts).
  */
 function bitCounts(n: number, maxBitsWanted: number): number {
   listFreq[n] = MAX_INT32;
   const maxBits = Math.min(maxBitsWanted, n - 1);
-  // Go starts every call from zeroed level records.
+  // Go starts every call from zeroed level records. (Built-in fills: native code is fast from
+  // the first call, while a loop here would run interpreted until the JIT warms up.)
   lastFreq.fill(0);
   nextCharFreq.fill(0);
   nextPairFreq.fill(0);
@@ -111,12 +128,12 @@ function bitCounts(n: number, maxBitsWanted: number): number {
 }
 
 /** Builds the code for `freq` (first `size` entries), limited to `maxBits` bits, into `encoder`. */
-export function generate(encoder: HuffmanEncoder, freq: Int32Array | Uint16Array, maxBits: number, size = freq.length): void {
+export function generate(encoder: HuffmanEncoder, freq: Int32Array, maxBits: number, size = freq.length): void {
   const { codes, lengths } = encoder;
   let count = 0;
   for (let i = 0; i < size; i++) {
     const f = freq[i]!;
-    if (f !== 0) sortKeys[count++] = f * (1 << SYMBOL_BITS) + i;
+    if (f !== 0) sortKeys[count++] = (f << SYMBOL_BITS) | i;
     else lengths[i] = 0;
   }
   if (count <= 2) {
@@ -129,11 +146,11 @@ export function generate(encoder: HuffmanEncoder, freq: Int32Array | Uint16Array
     }
     return;
   }
-  const keys = sortKeys.subarray(0, count).sort();
+  sortRange(sortKeys, 0, count);
   for (let i = 0; i < count; i++) {
-    const key = keys[i]!;
-    listSymbol[i] = key % (1 << SYMBOL_BITS);
-    listFreq[i] = Math.floor(key / (1 << SYMBOL_BITS));
+    const key = sortKeys[i]!;
+    listSymbol[i] = key & SYMBOL_MASK;
+    listFreq[i] = key >>> SYMBOL_BITS;
   }
   const levels = bitCounts(count, maxBits);
   // Shortest codes go to the most frequent symbols (the end of the list), and within one
@@ -144,11 +161,9 @@ export function generate(encoder: HuffmanEncoder, freq: Int32Array | Uint16Array
     code <<= 1;
     const bits = n === 0 ? 0 : bitCount[n]!;
     if (bits === 0) continue;
-    const part = chunk.subarray(0, bits);
-    part.set(listSymbol.subarray(end - bits, end));
-    part.sort();
-    for (let i = 0; i < bits; i++) {
-      const symbol = part[i]!;
+    sortRange(listSymbol, end - bits, end);
+    for (let i = end - bits; i < end; i++) {
+      const symbol = listSymbol[i]!;
       codes[symbol] = reverseBits(code, n);
       lengths[symbol] = n;
       code++;

@@ -3,21 +3,28 @@
 // (unknown); then the DEFLATE stream and the CRC-32 and length of the input.
 
 import { crc32 } from '../../src/config/crc32.ts';
-import { newBitWriter, writeBytes } from './bit-writer.ts';
+import { newBitWriter, writeBits, writeBytes } from './bit-writer.ts';
 import { deflateLikeGo } from './deflate.ts';
 
 const HEADER = Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255);
 
+const SCRATCH_BYTES = 64 * 1024;
+/** One output buffer for every call; each result is a copy, and a buffer grown past 1 MiB is dropped. */
+let writer = newBitWriter(SCRATCH_BYTES);
+
 /** The bytes Butane's `gzip.NewWriterLevel(w, gzip.BestCompression)`, one Write, Close produce. */
 export function gzipLikeGo(input: Uint8Array): Buffer {
-  // Incompressible input grows by about 5 bytes per 64 KiB, so this rarely needs to grow.
-  const w = newBitWriter(input.length + (input.length >>> 12) + 64);
-  writeBytes(w, HEADER);
-  deflateLikeGo(w, input);
-  const trailer = new Uint8Array(8);
-  const view = new DataView(trailer.buffer);
-  view.setUint32(0, crc32(input), true);
-  view.setUint32(4, input.length >>> 0, true);
-  writeBytes(w, trailer);
-  return Buffer.from(w.out.buffer, w.out.byteOffset, w.length);
+  writer.length = 0;
+  writer.bits = 0;
+  writer.nbits = 0;
+  writeBytes(writer, HEADER);
+  deflateLikeGo(writer, input);
+  const crc = crc32(input);
+  writeBits(writer, crc & 0xffff, 16);
+  writeBits(writer, crc >>> 16, 16);
+  writeBits(writer, input.length & 0xffff, 16);
+  writeBits(writer, (input.length >>> 16) & 0xffff, 16);
+  const member = Buffer.from(writer.out.subarray(0, writer.length));
+  if (writer.out.length > 1024 * 1024) writer = newBitWriter(SCRATCH_BYTES);
+  return member;
 }

@@ -15,10 +15,10 @@ import { ProvisionError } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import { isInsideRoot, resolveInRoot } from '../../system/path.ts';
 import type { ResourceContents } from '../context.ts';
+import { isRoot } from '../../system/identity.ts';
 
 export const TEMP_PREFIX = '.kindling-tmp-';
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** The temp name for `target`: fixed per target, short enough for any basename. */
 export function tempPathFor(target: string): string {
@@ -37,7 +37,7 @@ export function lstatOrNull(path: string): Stats | null {
 
 /** chown is root-only; unprivileged unit tests create everything as themselves. */
 export function chownRoot(path: string): void {
-  if (isRoot) chownSync(path, 0, 0);
+  if (isRoot()) chownSync(path, 0, 0);
 }
 
 /** Directories known to exist as real directories; cleared whenever the stage removes a node. */
@@ -174,10 +174,10 @@ export async function writeAtomic(spec: WriteSpec): Promise<string> {
     }
     const keep = spec.keepOwnerFrom;
     if (keep !== undefined) {
-      if (isRoot) fchownSync(fd, keep.uid, keep.gid);
+      if (isRoot()) fchownSync(fd, keep.uid, keep.gid);
       fchmodSync(fd, keep.mode & 0o7777);
     } else {
-      if (isRoot) fchownSync(fd, 0, 0);
+      if (isRoot()) fchownSync(fd, 0, 0);
       fchmodSync(fd, spec.mode);
     }
     written = true;

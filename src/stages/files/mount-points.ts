@@ -9,8 +9,8 @@ import type { PasswdUser } from '../context.ts';
 import { lstatOrNull } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 import { findUser } from './user-db.ts';
+import { isRoot } from '../../system/identity.ts';
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** The created directories (relative to the root) that are the home `homeHost` or inside it. */
 export function insideHome(root: string, homeHost: string, created: readonly string[]): string[] {
@@ -28,7 +28,7 @@ export async function chownMountPoints(r: FilesRun, users: readonly PasswdUser[]
       for (const dir of insideHome(r.root, home, created)) {
         if (!isInsideRoot(r.root, dir) || lstatOrNull(dir)?.isDirectory() !== true) continue;
         await r.ctx.log.op('fixing ownership of mount point', relativeToRoot(r.root, dir), async () => {
-          if (isRoot) chownSync(dir, found.uid, found.gid);
+          if (isRoot()) chownSync(dir, found.uid, found.gid);
           chmodSync(dir, 0o700);
         });
       }

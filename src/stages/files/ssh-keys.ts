@@ -10,8 +10,8 @@ import { resolveInRoot } from '../../system/path.ts';
 import { lstatOrNull, writeAtomic } from './atomic-write.ts';
 import type { FilesRun } from './files-run.ts';
 import { findUser } from './user-db.ts';
+import { isRoot } from '../../system/identity.ts';
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
  * Creates the directories below an existing home, 0700 and owned by the user. Upstream creates
@@ -43,7 +43,7 @@ async function mkdirOwned(root: string, home: string, sub: readonly string[], ui
     }
     mkdirSync(dir);
     chmodSync(dir, 0o700);
-    if (isRoot) chownSync(dir, uid, gid);
+    if (isRoot()) chownSync(dir, uid, gid);
   }
   return current;
 }

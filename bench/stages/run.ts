@@ -1,0 +1,156 @@
+// Every first-boot stage on the host, side by side: Debian's Ignition 2.14 and Kindling (the single
+// executable when `npm run build:sea` has made dist/kindling, and the npm bin on Node 20), each stage
+// its own process, fetch-offline -> umount, on the files workload (bench/files/workload.ts) into a
+// fresh copy of the template root each round. Wall time per stage from the harness, user + system
+// CPU per stage from /usr/bin/time. Rounds alternate which runner goes first. Writes
+// bench/RESULTS.md's "## Runner: every stage on the host".
+// Usage (root): node scripts/run-ts.mjs bench/stages/run.ts [rounds]
+
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { run } from '../../test/helpers/process.ts';
+import { IGNITION_BIN, installKindling } from '../../test/differential-runner/support/runners.ts';
+import { makeTemplateRoot } from '../../test/stages/files/support/template-root.ts';
+import { loadAverage, recordSection, sourceVersion } from '../files/results-section.ts';
+import { filesWorkload } from '../files/workload.ts';
+
+const HEADING = '## Runner: every stage on the host';
+const COMMAND = 'npm run build && npm run build:sea && node scripts/run-ts.mjs bench/stages/run.ts';
+const STAGES = ['fetch-offline', 'fetch', 'kargs', 'disks', 'mount', 'files', 'umount'] as const;
+type Stage = (typeof STAGES)[number];
+
+interface Sample {
+  wall: number;
+  cpu: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+interface Runner {
+  label: string;
+  bin: string;
+  env: NodeJS.ProcessEnv;
+  flags: (dir: string) => string[];
+}
+
+async function stage(runner: Runner, name: Stage, root: string, dir: string): Promise<Sample> {
+  const timeFile = join(dir, 'time');
+  const args = ['-f', '%U %S', '-o', timeFile, runner.bin, '-platform', 'file', '-stage', name, '-root', root, ...runner.flags(dir)];
+  const start = performance.now();
+  const result = await run('/usr/bin/time', args, { env: runner.env as Record<string, string>, timeoutMs: 120_000 });
+  const wall = performance.now() - start;
+  if (result.exitCode !== 0) throw new Error(`${runner.label} -stage ${name} failed (exit ${result.exitCode}):\n${(result.stdout + result.stderr).slice(-2000)}`);
+  const [user, system] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+  return { wall, cpu: ((user ?? 0) + (system ?? 0)) * 1000 };
+}
+
+async function round(runner: Runner, template: string, work: string): Promise<Record<Stage, Sample>> {
+  const dir = join(work, runner.label.replace(/\W+/g, '-'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'run'), { recursive: true });
+  const root = join(dir, 'root');
+  cpSync(template, root, { recursive: true, verbatimSymlinks: true });
+  const samples = {} as Record<Stage, Sample>;
+  for (const name of STAGES) samples[name] = await stage(runner, name, root, dir);
+  if (!existsSync(join(root, 'etc/systemd/system-preset/20-ignition.preset'))) throw new Error(`${runner.label} did not provision the root`);
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(process.argv[2] ?? 5);
+  const work = mkdtempSync(join(tmpdir(), 'kindling-bench-stages-'));
+  chmodSync(work, 0o755);
+  try {
+    const template = join(work, 'template');
+    mkdirSync(template);
+    makeTemplateRoot(template);
+    const stubs = join(work, 'stubs');
+    mkdirSync(stubs);
+    writeFileSync(join(stubs, 'setfiles'), '#!/bin/sh\ncat >/dev/null\n');
+    chmodSync(join(stubs, 'setfiles'), 0o755);
+    const configFile = join(work, 'config.ign');
+    writeFileSync(configFile, JSON.stringify(filesWorkload()));
+    const env = { ...process.env, PATH: `${stubs}:${process.env.PATH ?? ''}`, IGNITION_CONFIG_FILE: configFile };
+    const ourEnv = {
+      ...env,
+      IGNITION_KERNEL_CMDLINE_PATH: join(work, 'no-cmdline'),
+      IGNITION_SYSTEM_CONFIG_DIR: join(work, 'usr-lib-ignition'),
+      IGNITION_SYSTEM_LOCAL_CONFIG_DIR: join(work, 'etc-ignition'),
+      IGNITION_SYSTEM_RUNTIME_CONFIG_DIR: join(work, 'run-ignition'),
+    };
+    const flags = (dir: string): string[] => ['-config-cache', join(dir, 'run/ignition.json'), '-state-file', join(dir, 'run/state'), '-neednet', join(dir, 'run/neednet'), '-log-to-stdout'];
+    const runners: Runner[] = [{ label: 'Ignition 2.14', bin: IGNITION_BIN, env, flags }];
+    const sea = resolve('dist/kindling');
+    if (existsSync(sea)) {
+      const copy = join(work, 'sea');
+      mkdirSync(copy);
+      cpSync(sea, join(copy, 'kindling'));
+      symlinkSync('kindling', join(copy, 'ignition'));
+      runners.push({ label: 'Kindling (single executable)', bin: join(copy, 'ignition'), env: ourEnv, flags });
+    }
+    runners.push({ label: 'Kindling (npm bin, Node 20)', bin: installKindling(work), env: ourEnv, flags });
+
+    const samples = new Map<string, Record<Stage, Sample>[]>(runners.map((r) => [r.label, []]));
+    const loads = [loadAverage()];
+    for (let i = 0; i < rounds; i++) {
+      const order = i % 2 === 0 ? runners : [...runners].reverse();
+      for (const runner of order) samples.get(runner.label)!.push(await round(runner, template, work));
+      loads.push(loadAverage());
+    }
+
+    const upstream = samples.get(runners[0]!.label)!;
+    const cell = (label: string, name: Stage | 'total', kind: keyof Sample): number => {
+      const list = samples.get(label)!;
+      return median(list.map((s) => (name === 'total' ? STAGES.reduce((sum, st) => sum + s[st][kind], 0) : s[name][kind])));
+    };
+    const ratio = (label: string, name: Stage | 'total', kind: keyof Sample): string => {
+      const per = samples.get(label)!.map((s, i) => {
+        const ours = name === 'total' ? STAGES.reduce((sum, st) => sum + s[st][kind], 0) : s[name][kind];
+        const theirs = name === 'total' ? STAGES.reduce((sum, st) => sum + upstream[i]![st][kind], 0) : upstream[i]![name][kind];
+        return ours / Math.max(theirs, 1);
+      });
+      return median(per).toFixed(2);
+    };
+    const rows: string[] = [];
+    for (const name of [...STAGES, 'total'] as const) {
+      const cells = runners.map((r) => `${cell(r.label, name, 'wall').toFixed(0)} / ${cell(r.label, name, 'cpu').toFixed(0)}`);
+      const ratios = runners.slice(1).map((r) => `${ratio(r.label, name, 'wall')} / ${ratio(r.label, name, 'cpu')}`);
+      rows.push(`| ${name} | ${[...cells, ...ratios].join(' | ')} |`);
+    }
+    const text = [
+      HEADING,
+      '',
+      `Command (as root): \`${COMMAND} ${rounds}\``,
+      '',
+      'Workload: bench/files/workload.ts (1000 inline files, 50 units, 20 drop-ins, 5 users, 2 groups; spec 3.3.0) from the',
+      '`file` platform, every stage from fetch-offline to umount as its own process into a fresh copy of the template root',
+      'each round (`setfiles` stubbed for upstream). Cells are medians over the rounds, "wall ms / CPU ms" (CPU = user +',
+      'system of the stage process and its children, from /usr/bin/time); ratios are medians of per-round ratios to',
+      'Ignition 2.14 in the same round.',
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; source ${sourceVersion()}; ${rounds} rounds,`,
+      `measured ${new Date().toISOString().slice(0, 10)}; load average (1 min) ${loads.join(', ')} before the first and after each round.`,
+      '',
+      `| Stage | ${runners.map((r) => r.label).join(' | ')} | ${runners
+        .slice(1)
+        .map((r) => `${r.label.replace('Kindling ', '')} ÷ upstream`)
+        .join(' | ')} |`,
+      `|---|${runners.map(() => '---:').join('|')}|${runners
+        .slice(1)
+        .map(() => '---:')
+        .join('|')}|`,
+      ...rows,
+      '',
+    ].join('\n');
+    process.stdout.write(`${text}\n`);
+    recordSection(HEADING, text);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
