@@ -41,8 +41,8 @@ async function measure(command: string, args: string[], runs: number): Promise<{
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 40);
   const executables = [resolve('dist/kindling'), ...process.argv.slice(3).map((p) => resolve(p))];
-  const { seaRuntime } = (await import('../../scripts/sea-runtime.mjs')) as { seaRuntime: () => string };
-  const node = seaRuntime();
+  // The pinned runtime the executable embeds (scripts/sea-runtime.mjs prints its path).
+  const node = (await run(process.execPath, ['scripts/sea-runtime.mjs'], { timeoutMs: 300_000 })).stdout.trim();
   const work = mkdtempSync(join(tmpdir(), 'kindling-bench-startup-'));
   try {
     const config = join(work, 'one.ign');
