@@ -52,7 +52,7 @@ const fromDrive: Racer = async (ctx, stopped) => {
 
 const fromService: Racer = async (ctx, stopped) => {
   const url = `${await serviceBase(ctx, stopped)}/latest/user-data`;
-  const res = await metadataRequest(ctx, { url, pass: [404], totalMs: 0 });
+  const res = await metadataRequest(ctx, { url, pass: [404] });
   if (res.status === 404) return null;
   return userDataToConfig(ctx, res.body, url) ?? null;
 };

@@ -2,7 +2,7 @@
 // offline refusal (NEED_NET), extra headers, which statuses mean "nothing here" and which are
 // retried. Bodies come back as bytes because user data may be gzip.
 import type { Readable } from 'node:stream';
-import { fetchError } from '../resource/errors.ts';
+import { requireOnline } from '../resource/offline.ts';
 import { defaultHeaders, httpOpen } from '../resource/http.ts';
 import type { ProviderContext } from './types.ts';
 
@@ -14,7 +14,7 @@ export interface MetadataRequest {
   pass?: readonly number[];
   /** Statuses retried like 5xx (Azure 404/410/429, Oracle 429). */
   retry?: readonly number[];
-  /** Overall deadline for this request; default: the context's (the fetch timeout). */
+  /** A shorter deadline for this request than the context's (the fetch timeout); it never lifts it. */
   totalMs?: number;
 }
 
@@ -32,7 +32,7 @@ export async function readBody(body: Readable): Promise<Buffer> {
 
 /** Throws NEED_NET in fetch-offline: the caller will be run again once the network is up. */
 export function requireNetwork(ctx: ProviderContext, source: string): void {
-  if (ctx.fetch.offline) throw fetchError('NEED_NET', [], source, undefined);
+  requireOnline(ctx.fetch, source);
 }
 
 export async function metadataRequest(ctx: ProviderContext, req: MetadataRequest): Promise<MetadataResponse> {

@@ -26,8 +26,8 @@ const fromDrive: Racer = async (ctx, stopped) => {
 
 const fromService: Racer = async (ctx) => {
   const url = `${baseUrl(ctx, OPENSTACK_ENDPOINT, DEFAULT_BASE)}/${USER_DATA}`;
-  // Slow DHCP is common here, so the service is retried without the global fetch deadline.
-  const res = await metadataRequest(ctx, { url, pass: [404], totalMs: 0 });
+  // Retried until the fetch timeout, as upstream; the race stops it sooner when the drive answers.
+  const res = await metadataRequest(ctx, { url, pass: [404] });
   if (res.status === 404) {
     ctx.device.log.info(`no config: ${url} answered 404 (no user data)`);
     return null;

@@ -25,7 +25,9 @@ export interface TestContext {
   close: () => Promise<void>;
 }
 
-export function testContext(options: { offline?: boolean; endpoints?: Record<string, string>; sysRoot?: string; env?: NodeJS.ProcessEnv; totalMs?: number } = {}): TestContext {
+export function testContext(
+  options: { offline?: boolean; endpoints?: Record<string, string>; sysRoot?: string; env?: NodeJS.ProcessEnv; totalMs?: number; realClock?: boolean } = {},
+): TestContext {
   const { sink, lines } = memorySink();
   const log = createLogger({ stage: 'fetch', sink });
   const sleeps: number[] = [];
@@ -35,10 +37,12 @@ export function testContext(options: { offline?: boolean; endpoints?: Record<str
     offline: options.offline ?? false,
     timeouts: { responseHeadersMs: 5_000, totalMs: options.totalMs ?? 0 },
     log: (line) => lines.push(line),
-    now: () => clock,
+    // A real clock where a deadline must hold in wall time (hooks cut off by a timer).
+    now: options.realClock === true ? Date.now : () => clock,
     sleep: async (ms) => {
       sleeps.push(ms);
-      clock += ms;
+      if (options.realClock === true) await new Promise((resolve) => setTimeout(resolve, ms));
+      else clock += ms;
       await hook(sleeps.length);
     },
   });
