@@ -2,7 +2,8 @@
 // offline refusal (NEED_NET), extra headers, which statuses mean "nothing here" and which are
 // retried. Bodies come back as bytes because user data may be gzip.
 import type { Readable } from 'node:stream';
-import { requireOnline } from '../resource/offline.ts';
+import { fetchError } from '../resource/errors.ts';
+import { requireOnline, tighterDeadline } from '../resource/offline.ts';
 import { defaultHeaders, httpOpen } from '../resource/http.ts';
 import type { ProviderContext } from './types.ts';
 
@@ -55,7 +56,24 @@ export async function metadataRequest(ctx: ProviderContext, req: MetadataRequest
     [],
     req.url,
   );
-  return { status: res.status, body: await readBody(res.body), headers: res.headers };
+  return { status: res.status, body: await readBodyWithin(res.body, bodyDeadlineMs(ctx, req), req.url), headers: res.headers };
+}
+
+/** Metadata answers are small: the body must arrive within the response timeout, or the request's deadline when tighter. */
+function bodyDeadlineMs(ctx: ProviderContext, req: MetadataRequest): number {
+  return tighterDeadline(ctx.fetch.timeouts.responseHeadersMs, tighterDeadline(ctx.fetch.timeouts.totalMs, req.totalMs)) || BODY_FALLBACK_MS;
+}
+
+/** Without any configured limit, a stalled body still ends. */
+const BODY_FALLBACK_MS = 10_000;
+
+async function readBodyWithin(body: Readable, ms: number, source: string): Promise<Buffer> {
+  const timer = setTimeout(() => body.destroy(fetchError('TIMEOUT', [], source, new Error(`the response body did not arrive within ${ms} ms`))), ms);
+  try {
+    return await readBody(body);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** GET a text value; undefined on any passed status (404 by default). */

@@ -145,3 +145,17 @@ describe.each(['azure', 'packet', 'scaleway'])('%s check-in', (platform) => {
     }
   }, 30_000);
 });
+
+test('a metadata answer whose body stalls ends by the deadline', async () => {
+  const server = await startServer((_req, res) => {
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('{"ignition":');
+  });
+  const t = testContext({ endpoints: { HETZNER_METADATA: server.url }, realClock: true, totalMs: 1_500 });
+  try {
+    await expect(getProvider('hetzner')!.fetchConfig(t.ctx)).rejects.toMatchObject({ code: 'TIMEOUT' });
+  } finally {
+    await t.close();
+    await server.close();
+  }
+}, 30_000);
