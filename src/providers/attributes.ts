@@ -13,11 +13,14 @@ export async function fetchAttributes(
   base: string,
   paths: AttributePaths,
   headers: Record<string, string> = {},
+  options: { keepEmpty?: boolean } = {},
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [name, path] of Object.entries(paths)) {
-    const value = await getTextOrUndefined(ctx, `${base}${path}`, headers);
-    if (value !== undefined && value.trim() !== '') out[name] = value.trim();
+    const value = (await getTextOrUndefined(ctx, `${base}${path}`, headers))?.trim();
+    // Some of Afterburn's providers write any answer, an empty one too (AWS, Exoscale, OpenStack,
+    // CloudStack); the others skip empty values.
+    if (value !== undefined && (value !== '' || options.keepEmpty === true)) out[name] = value;
   }
   return out;
 }

@@ -69,9 +69,10 @@ async function metadata(ctx: ProviderContext): Promise<Metadata> {
     CLOUDSTACK_IPV4_LOCAL: 'local-ipv4',
     CLOUDSTACK_IPV4_PUBLIC: 'public-ipv4',
     CLOUDSTACK_PUBLIC_HOSTNAME: 'public-hostname',
-  });
+  }, {}, { keepEmpty: true });
   const sshKeys = keyLines(await getTextOrUndefined(ctx, `${base}public-keys`));
-  return { attributes, sshKeys, hostname: attributes.CLOUDSTACK_LOCAL_HOSTNAME };
+  // Afterburn reports no hostname on CloudStack (the attribute only).
+  return { attributes, sshKeys };
 }
 
 export const cloudstack: Provider = {

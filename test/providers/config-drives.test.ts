@@ -101,7 +101,8 @@ describe.sequential('config drives', () => {
     if (!runnable) return;
     drive('config-2', {
       'openstack/latest/meta_data.json': JSON.stringify({ uuid: 'u-1', hostname: 'os-host', public_keys: { k: 'ssh-ed25519 AAAA os' } }),
-      'ec2/latest/meta-data.json': JSON.stringify({ 'instance-id': 'i-9', 'instance-type': 'm1.small', 'local-ipv4': '10.2.0.9' }),
+      // An empty value is written as it is; ec2's hostname is not a fallback for the OpenStack one.
+      'ec2/latest/meta-data.json': JSON.stringify({ 'instance-id': 'i-9', 'instance-type': 'm1.small', 'local-ipv4': '10.2.0.9', 'public-ipv4': '', hostname: 'ec2-host' }),
     });
     t = testContext({ endpoints: { OPENSTACK_METADATA: 'http://127.0.0.1:9' } });
     expect(await openstack.metadata!(t.ctx)).toEqual({
@@ -111,6 +112,7 @@ describe.sequential('config drives', () => {
         OPENSTACK_INSTANCE_ID: 'i-9',
         OPENSTACK_INSTANCE_TYPE: 'm1.small',
         OPENSTACK_IPV4_LOCAL: '10.2.0.9',
+        OPENSTACK_IPV4_PUBLIC: '',
       },
       sshKeys: ['ssh-ed25519 AAAA os'],
       hostname: 'os-host',
@@ -141,8 +143,26 @@ describe.sequential('config drives', () => {
     expect((await kubevirt.fetchConfig(t.ctx))?.source).toMatch(/:\/user-data$/);
     expect((await kubevirt.metadata!(t.ctx)).attributes).toEqual({ KUBEVIRT_INSTANCE_ID: 'vmi-1', KUBEVIRT_HOSTNAME: 'kv' });
     drives.pop()!.detach();
-    drive('config-2', { [OS_USER_DATA]: CONFIG });
+    drive('config-2', {
+      [OS_USER_DATA]: CONFIG,
+      'openstack/latest/meta_data.json': JSON.stringify({ uuid: 'vmi-2', hostname: 'kv2', instance_type: 'u1.small', public_keys: { a: 'ssh-ed25519 AAAA kv' } }),
+      'openstack/latest/network_data.json': JSON.stringify({
+        links: [{ id: 'dhcp0' }, { id: 'static0' }],
+        networks: [
+          { link: 'dhcp0', type: 'ipv4_dhcp' },
+          { link: 'static0', type: 'ipv4', ip_address: '10.0.2.15', netmask: '255.255.255.0' },
+          { link: 'static0', type: 'ipv6', ip_address: 'FD10:0:2:0:0:0:0:F/64' },
+          { link: 'static0', type: 'ipv4', ip_address: '10.0.2.16', netmask: '255.255.255.0' },
+        ],
+      }),
+    });
     expect((await kubevirt.fetchConfig(t.ctx))?.source).toMatch(/:\/openstack\/latest\/user_data$/);
+    // The first link with static addresses, and its first address of each family.
+    expect(await kubevirt.metadata!(t.ctx)).toEqual({
+      attributes: { KUBEVIRT_INSTANCE_ID: 'vmi-2', KUBEVIRT_HOSTNAME: 'kv2', KUBEVIRT_INSTANCE_TYPE: 'u1.small', KUBEVIRT_IPV4: '10.0.2.15', KUBEVIRT_IPV6: 'fd10:0:2::f' },
+      sshKeys: ['ssh-ed25519 AAAA kv'],
+      hostname: 'kv2',
+    });
   });
 
   test('kubevirt: no drive at all is no config after the wait', async () => {
@@ -154,13 +174,42 @@ describe.sequential('config drives', () => {
 
   test('proxmoxve: a #cloud-config user-data is skipped and vendor-data is used', async () => {
     if (!runnable) return;
-    drive('cidata', { 'user-data': '#cloud-config\nhostname: pve\nssh_authorized_keys:\n  - ssh-ed25519 AAAA pve\n', 'vendor-data': CONFIG, 'meta-data': 'instance-id: 101\n' });
+    drive('cidata', {
+      'user-data': '#cloud-config\nhostname: pve\nmanage_etc_hosts: true\nssh_authorized_keys:\n  - ssh-ed25519 AAAA pve\n',
+      'vendor-data': CONFIG,
+      'meta-data': 'instance-id: 101\nlocal-hostname: not-this-one\n',
+      // Proxmox's network-config (cloud-init v1): the first physical interface's static addresses.
+      'network-config': [
+        'version: 1',
+        'config:',
+        '    - type: physical',
+        '      name: eth0',
+        "      mac_address: 'bc:24:11:00:00:01'",
+        '      subnets:',
+        '      - type: static',
+        "        address: '192.168.1.10'",
+        "        netmask: '255.255.255.0'",
+        "        gateway: '192.168.1.1'",
+        '      - type: static6',
+        "        address: '2001:DB8:85A3:0:0:8A2E:370:0/64'",
+        '    - type: physical',
+        '      name: eth1',
+        '      subnets:',
+        '      - type: static',
+        "        address: '10.9.9.9'",
+        '    - type: nameserver',
+        '      address:',
+        "      - '1.1.1.1'",
+        '',
+      ].join('\n'),
+    });
     t = testContext();
     expect((await proxmoxve.fetchConfig(t.ctx))?.source).toMatch(/:\/vendor-data$/);
+    // As Afterburn: the hostname and keys come from the #cloud-config user-data, not meta-data.
     expect(await proxmoxve.metadata!(t.ctx)).toEqual({
-      attributes: { PROXMOXVE_INSTANCE_ID: '101' },
+      attributes: { PROXMOXVE_INSTANCE_ID: '101', PROXMOXVE_HOSTNAME: 'pve', PROXMOXVE_IPV4: '192.168.1.10', PROXMOXVE_IPV6: '2001:db8:85a3::8a2e:370:0' },
       sshKeys: ['ssh-ed25519 AAAA pve'],
-      hostname: undefined,
+      hostname: 'pve',
     });
   });
 
@@ -184,7 +233,7 @@ describe.sequential('config drives', () => {
     if (!runnable) return;
     t = testContext();
     t.onSleep((n) => {
-      if (n === 5) drive('config-2', { [OS_USER_DATA]: CONFIG, 'openstack/latest/meta_data.json': '{"uuid":"p-1","hostname":"pvs"}' });
+      if (n === 5) drive('config-2', { [OS_USER_DATA]: CONFIG, 'openstack/latest/meta_data.json': '{"uuid":"p-1","hostname":"pvs.example.cloud","name":"pvs"}' });
     });
     expect((await powervs.fetchConfig(t.ctx))?.text).toBe(CONFIG);
     expect(t.sleeps).toHaveLength(5);
@@ -198,7 +247,8 @@ describe.sequential('config drives', () => {
     const root = tree({ 'run/systemd/netif/leases/2': `# networkd lease\nADDRESS=10.0.0.7\nSERVER_ADDRESS=127.0.0.1:${server.port}\n` });
     t = testContext({ sysRoot: root });
     expect((await cloudstack.fetchConfig(t.ctx))?.source).toBe(`http://127.0.0.1:${server.port}/latest/user-data`);
-    expect((await cloudstack.metadata!(t.ctx)).attributes).toEqual({ CLOUDSTACK_INSTANCE_ID: 'cs-1' });
+    // Afterburn reports CloudStack's local hostname as an attribute only, never as the hostname.
+    expect(await cloudstack.metadata!(t.ctx)).toEqual({ attributes: { CLOUDSTACK_INSTANCE_ID: 'cs-1' }, sshKeys: [], hostname: undefined });
   });
 
   test('cloudstack: the config drive wins while no lease exists yet', async () => {
