@@ -90,6 +90,7 @@ export function openTftp(source: string, ctx: FetchContext, path: ConfigPath): P
           fail(fetchError('FETCH_FAILED', path, source, new Error(`tftp: no answer after ${maxRetransmits} retransmissions`)));
           return;
         }
+        ctx.log(`GET ${redact(source)}: no answer within ${retransmitMs} ms; retransmission #${tries}`);
         socket.send(lastSent, lastTo.port, lastTo.address);
         arm();
       }, retransmitMs);
