@@ -71,14 +71,14 @@ describe('azure', () => {
     if (!canRun('mkfs.erofs', hasCommand('mkfs.erofs'))) return;
     // The drive is UDF on Azure; test kernels lack UDF, so the same reader runs on EROFS.
     const unlock = await lockDrives();
-    const drive = erofsDrive({ 'ovf-env.xml': '<Environment/>', 'CustomData.bin': CONFIG });
+    const drive = await erofsDrive({ 'ovf-env.xml': '<Environment/>', 'CustomData.bin': CONFIG });
     try {
       t = testContext();
       const found = await readCustomData(t.ctx, ['erofs'], 0);
       expect(found?.text).toBe(CONFIG);
       expect(found?.source).toBe(`${drive.device}:/CustomData.bin`);
     } finally {
-      drive.detach();
+      await drive.detach();
       unlock();
     }
   });

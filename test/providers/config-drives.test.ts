@@ -18,7 +18,7 @@ let drives: Drive[] = [];
 afterEach(async () => {
   await server?.close();
   await t?.close();
-  for (const d of drives) d.detach();
+  for (const d of drives) await d.detach();
   drives = [];
   server = t = undefined;
 });
@@ -31,8 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => unlock?.());
 
-function drive(label: string, files: Record<string, string>): Drive {
-  const d = configDrive(label, files);
+async function drive(label: string, files: Record<string, string>): Promise<Drive> {
+  const d = await configDrive(label, files);
   drives.push(d);
   return d;
 }
@@ -42,7 +42,7 @@ const OS_USER_DATA = 'openstack/latest/user_data';
 describe.sequential('config drives', () => {
   test('openstack: the config drive answers while the metadata service is unreachable', async () => {
     if (!runnable) return;
-    const d = drive('config-2', { [OS_USER_DATA]: CONFIG });
+    const d = await drive('config-2', { [OS_USER_DATA]: CONFIG });
     t = testContext({ endpoints: { OPENSTACK_METADATA: `http://127.0.0.1:${await freePort()}` } });
     expect(await openstack.fetchConfig(t.ctx)).toEqual({ text: CONFIG, source: `${d.device}:/${OS_USER_DATA}` });
   });
@@ -76,7 +76,7 @@ describe.sequential('config drives', () => {
     await t.close();
     await server.close();
     server = undefined;
-    drive('CONFIG-2', { 'openstack/latest/meta_data.json': '{}' });
+    await drive('CONFIG-2', { 'openstack/latest/meta_data.json': '{}' });
     t = testContext({ endpoints: { OPENSTACK_METADATA: `http://127.0.0.1:${await freePort()}` } });
     expect(await openstack.fetchConfig(t.ctx)).toBeUndefined();
   });
@@ -99,7 +99,7 @@ describe.sequential('config drives', () => {
 
   test('openstack metadata from the config drive', async () => {
     if (!runnable) return;
-    drive('config-2', {
+    await drive('config-2', {
       'openstack/latest/meta_data.json': JSON.stringify({ uuid: 'u-1', hostname: 'os-host', public_keys: { k: 'ssh-ed25519 AAAA os' } }),
       // An empty value is written as it is; ec2's hostname is not a fallback for the OpenStack one.
       'ec2/latest/meta-data.json': JSON.stringify({ 'instance-id': 'i-9', 'instance-type': 'm1.small', 'local-ipv4': '10.2.0.9', 'public-ipv4': '', hostname: 'ec2-host' }),
@@ -138,12 +138,12 @@ describe.sequential('config drives', () => {
 
   test('kubevirt: NoCloud cidata or ConfigDrive config-2, whichever is attached', async () => {
     if (!runnable) return;
-    drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: vmi-1\nlocal-hostname: kv\n' });
+    await drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: vmi-1\nlocal-hostname: kv\n' });
     t = testContext();
     expect((await kubevirt.fetchConfig(t.ctx))?.source).toMatch(/:\/user-data$/);
     expect((await kubevirt.metadata!(t.ctx)).attributes).toEqual({ KUBEVIRT_INSTANCE_ID: 'vmi-1', KUBEVIRT_HOSTNAME: 'kv' });
-    drives.pop()!.detach();
-    drive('config-2', {
+    await drives.pop()!.detach();
+    await drive('config-2', {
       [OS_USER_DATA]: CONFIG,
       'openstack/latest/meta_data.json': JSON.stringify({ uuid: 'vmi-2', hostname: 'kv2', instance_type: 'u1.small', public_keys: { a: 'ssh-ed25519 AAAA kv' } }),
       'openstack/latest/network_data.json': JSON.stringify({
@@ -174,7 +174,7 @@ describe.sequential('config drives', () => {
 
   test('proxmoxve: a #cloud-config user-data is skipped and vendor-data is used', async () => {
     if (!runnable) return;
-    drive('cidata', {
+    await drive('cidata', {
       'user-data': '#cloud-config\nhostname: pve\nmanage_etc_hosts: true\nssh_authorized_keys:\n  - ssh-ed25519 AAAA pve\n',
       'vendor-data': CONFIG,
       'meta-data': 'instance-id: 101\nlocal-hostname: not-this-one\n',
@@ -223,7 +223,7 @@ describe.sequential('config drives', () => {
 
   test('ibmcloud: user-data and metadata from cidata', async () => {
     if (!runnable) return;
-    drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: ibm-1\nlocal-hostname: ibmhost\n' });
+    await drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: ibm-1\nlocal-hostname: ibmhost\n' });
     t = testContext();
     expect((await ibmcloud.fetchConfig(t.ctx))?.text).toBe(CONFIG);
     expect((await ibmcloud.metadata!(t.ctx)).attributes).toEqual({ IBMCLOUD_INSTANCE_ID: 'ibm-1', IBMCLOUD_LOCAL_HOSTNAME: 'ibmhost' });
@@ -232,8 +232,8 @@ describe.sequential('config drives', () => {
   test('powervs and nutanix: wait for config-2 until it appears', async () => {
     if (!runnable) return;
     t = testContext();
-    t.onSleep((n) => {
-      if (n === 5) drive('config-2', { [OS_USER_DATA]: CONFIG, 'openstack/latest/meta_data.json': '{"uuid":"p-1","hostname":"pvs.example.cloud","name":"pvs"}' });
+    t.onSleep(async (n) => {
+      if (n === 5) await drive('config-2', { [OS_USER_DATA]: CONFIG, 'openstack/latest/meta_data.json': '{"uuid":"p-1","hostname":"pvs.example.cloud","name":"pvs"}' });
     });
     expect((await powervs.fetchConfig(t.ctx))?.text).toBe(CONFIG);
     expect(t.sleeps).toHaveLength(5);
@@ -253,7 +253,7 @@ describe.sequential('config drives', () => {
 
   test('cloudstack: the config drive wins while no lease exists yet', async () => {
     if (!runnable) return;
-    const d = drive('config-2', { 'cloudstack/userdata/user_data.txt': CONFIG });
+    const d = await drive('config-2', { 'cloudstack/userdata/user_data.txt': CONFIG });
     const root = tree({});
     mkdirSync(join(root, 'run/systemd/netif/leases'), { recursive: true });
     t = testContext({ sysRoot: root });
@@ -262,7 +262,7 @@ describe.sequential('config drives', () => {
 
   test('ignition.config.device + ignition.config.path: read from the labelled filesystem', async () => {
     if (!runnable) return;
-    const d = drive('kcfgdev', { 'cfg/user.ign': CONFIG });
+    const d = await drive('kcfgdev', { 'cfg/user.ign': CONFIG });
     t = testContext();
     const sources = userConfigSources(parseKernelParams('ignition.config.device=kcfgdev ignition.config.path=/cfg/user.ign'), ['/run/ignition'], 'metal');
     expect(sources.map((s) => s.kind)).toEqual(['cmdline-device', 'system', 'platform']);
