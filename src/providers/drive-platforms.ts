@@ -103,10 +103,38 @@ export function proxmoxMetadata(files: Record<string, string>): Metadata {
   return { attributes, sshKeys: keys, hostname };
 }
 
+/**
+ * SSH keys as Afterburn finds them on IBM Cloud: in the MIME vendor-data, the first
+ * `text/cloud-config` part that mentions ssh_authorized_keys, read as YAML.
+ */
+export function vendorDataKeys(vendorData: string): string[] {
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(vendorData)?.[1];
+  if (boundary === undefined) return [];
+  for (const part of vendorData.split(`--${boundary}`).slice(1)) {
+    const split = part.search(/\r?\n\r?\n/);
+    if (split < 0) continue;
+    const headers = part.slice(0, split);
+    const body = part.slice(split).replace(/^\r?\n\r?\n/, '');
+    if (!/^content-type:\s*text\/cloud-config\b/im.test(headers) || !body.includes('ssh_authorized_keys')) continue;
+    const doc = parseBlockYaml(body);
+    return isDoc(doc) ? listOf(doc.ssh_authorized_keys).filter((k): k is string => typeof k === 'string') : [];
+  }
+  return [];
+}
+
+async function ibmcloudMetadata(ctx: ProviderContext): Promise<Metadata> {
+  const files = (await readDriveFiles(ctx, NOCLOUD_LABELS, ['meta-data', 'vendor-data'])) ?? {};
+  const meta = parseNoCloudMeta(files['meta-data'] ?? '');
+  const attributes: Record<string, string> = {};
+  if (meta['instance-id'] !== undefined) attributes.IBMCLOUD_INSTANCE_ID = meta['instance-id'];
+  if (meta['local-hostname'] !== undefined) attributes.IBMCLOUD_LOCAL_HOSTNAME = meta['local-hostname'];
+  return { attributes, sshKeys: vendorDataKeys(files['vendor-data'] ?? ''), hostname: meta['local-hostname'] };
+}
+
 export const ibmcloud: Provider = {
   id: 'ibmcloud',
   fetchConfig: (ctx) => userDataFromDrive(ctx, NOCLOUD_LABELS, 'user-data', DRIVE_WAIT_MS),
-  metadata: (ctx) => noCloudMetadata(ctx, 'IBMCLOUD', { id: 'INSTANCE_ID', host: 'LOCAL_HOSTNAME' }),
+  metadata: ibmcloudMetadata,
 };
 
 export const powervs: Provider = {

@@ -223,10 +223,33 @@ describe.sequential('config drives', () => {
 
   test('ibmcloud: user-data and metadata from cidata', async () => {
     if (!runnable) return;
-    await drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: ibm-1\nlocal-hostname: ibmhost\n' });
+    // Keys come from the MIME vendor-data's cloud-config part, as Afterburn reads them.
+    const vendorData = [
+      'Content-Type: multipart/mixed; boundary="===XYZ=="',
+      'MIME-Version: 1.0',
+      '',
+      '--===XYZ==',
+      'Content-Type: text/x-shellscript; charset="us-ascii"',
+      '',
+      '#!/bin/sh',
+      '--===XYZ==',
+      'Content-Type: text/cloud-config; charset="us-ascii"',
+      '',
+      '#cloud-config',
+      'ssh_authorized_keys:',
+      '  - ssh-rsa AAAA ibm1 user@x',
+      '  - ssh-rsa AAAA ibm2 user@y',
+      '--===XYZ==--',
+      '',
+    ].join('\n');
+    await drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: ibm-1\nlocal-hostname: ibmhost\n', 'vendor-data': vendorData });
     t = testContext();
     expect((await ibmcloud.fetchConfig(t.ctx))?.text).toBe(CONFIG);
-    expect((await ibmcloud.metadata!(t.ctx)).attributes).toEqual({ IBMCLOUD_INSTANCE_ID: 'ibm-1', IBMCLOUD_LOCAL_HOSTNAME: 'ibmhost' });
+    expect(await ibmcloud.metadata!(t.ctx)).toEqual({
+      attributes: { IBMCLOUD_INSTANCE_ID: 'ibm-1', IBMCLOUD_LOCAL_HOSTNAME: 'ibmhost' },
+      sshKeys: ['ssh-rsa AAAA ibm1 user@x', 'ssh-rsa AAAA ibm2 user@y'],
+      hostname: 'ibmhost',
+    });
   });
 
   test('powervs and nutanix: wait for config-2 until it appears', async () => {
