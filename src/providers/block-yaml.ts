@@ -5,6 +5,12 @@
 // transpiler, which providers may not import; this subset is all a metadata document needs.
 
 export type BlockValue = string | boolean | null | BlockValue[] | { [key: string]: BlockValue };
+export type BlockMapping = { [key: string]: BlockValue };
+
+export const isMapping = (v: BlockValue | undefined): v is BlockMapping => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const listOf = (v: BlockValue | undefined): BlockValue[] => (Array.isArray(v) ? v : []);
+/** A non-empty string value, else undefined. */
+export const textOf = (v: BlockValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 interface Line {
   indent: number;

@@ -8,7 +8,7 @@ import { race, type Racer } from './race.ts';
 import type { FetchedConfig, Metadata, Provider, ProviderContext } from './types.ts';
 import { userDataToConfig } from './user-data.ts';
 import { canonicalIp, keyLines } from './attributes.ts';
-import { parseBlockYaml, type BlockValue } from './block-yaml.ts';
+import { isMapping, listOf, parseBlockYaml } from './block-yaml.ts';
 
 export const DRIVE_WAIT_MS = 30_000;
 const OPENSTACK_USER_DATA = 'openstack/latest/user_data';
@@ -74,9 +74,6 @@ async function kubevirtConfigDriveMetadata(ctx: ProviderContext): Promise<Metada
   return { attributes, sshKeys: Object.values(meta.public_keys ?? {}).flatMap((k) => keyLines(k)), hostname: meta.hostname || undefined };
 }
 
-type Doc = { [key: string]: BlockValue };
-const isDoc = (v: BlockValue | undefined): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
-const listOf = (v: BlockValue | undefined): BlockValue[] => (Array.isArray(v) ? v : []);
 
 /**
  * Proxmox VE as Afterburn reads its cidata drive: the instance id from meta-data, the hostname
@@ -89,17 +86,17 @@ export function proxmoxMetadata(files: Record<string, string>): Metadata {
   const userText = files['user-data'] ?? '';
   const user = userText.split('\n')[0]!.startsWith('#cloud-config') ? parseBlockYaml(userText) : null;
   const attributes: Record<string, string> = {};
-  if (isDoc(meta) && typeof meta['instance-id'] === 'string') attributes.PROXMOXVE_INSTANCE_ID = meta['instance-id'];
-  const hostname = isDoc(user) && typeof user.hostname === 'string' ? user.hostname : undefined;
+  if (isMapping(meta) && typeof meta['instance-id'] === 'string') attributes.PROXMOXVE_INSTANCE_ID = meta['instance-id'];
+  const hostname = isMapping(user) && typeof user.hostname === 'string' ? user.hostname : undefined;
   if (hostname !== undefined) attributes.PROXMOXVE_HOSTNAME = hostname;
   const network = parseBlockYaml(files['network-config'] ?? '');
-  const first = listOf(isDoc(network) ? network.config : undefined).find((e) => isDoc(e) && e.type === 'physical');
-  for (const subnet of listOf(isDoc(first) ? first.subnets : undefined)) {
-    if (!isDoc(subnet) || typeof subnet.type !== 'string' || !subnet.type.includes('static') || typeof subnet.address !== 'string') continue;
+  const first = listOf(isMapping(network) ? network.config : undefined).find((e) => isMapping(e) && e.type === 'physical');
+  for (const subnet of listOf(isMapping(first) ? first.subnets : undefined)) {
+    if (!isMapping(subnet) || typeof subnet.type !== 'string' || !subnet.type.includes('static') || typeof subnet.address !== 'string') continue;
     const ip = canonicalIp(subnet.address);
     attributes[ip.includes(':') ? 'PROXMOXVE_IPV6' : 'PROXMOXVE_IPV4'] = ip;
   }
-  const keys = isDoc(user) ? listOf(user.ssh_authorized_keys).filter((k): k is string => typeof k === 'string') : [];
+  const keys = isMapping(user) ? listOf(user.ssh_authorized_keys).filter((k): k is string => typeof k === 'string') : [];
   return { attributes, sshKeys: keys, hostname };
 }
 
@@ -117,7 +114,7 @@ export function vendorDataKeys(vendorData: string): string[] {
     const body = part.slice(split).replace(/^\r?\n\r?\n/, '');
     if (!/^content-type:\s*text\/cloud-config\b/im.test(headers) || !body.includes('ssh_authorized_keys')) continue;
     const doc = parseBlockYaml(body);
-    return isDoc(doc) ? listOf(doc.ssh_authorized_keys).filter((k): k is string => typeof k === 'string') : [];
+    return isMapping(doc) ? listOf(doc.ssh_authorized_keys).filter((k): k is string => typeof k === 'string') : [];
   }
   return [];
 }
