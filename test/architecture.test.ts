@@ -161,3 +161,28 @@ describe('imports', () => {
     expect(absolute).toEqual([]);
   });
 });
+
+describe('network gates', () => {
+  // fetch-offline is offline because every socket is opened behind requireOnline (src/resource/offline.ts).
+  const GATES = ['src/resource/http.ts', 'src/resource/tftp.ts', 'src/providers/send.ts'];
+  const SOCKET_MODULES = /^node:(http|https|http2|dgram)$/;
+  // node:net and node:tls only for their pure helpers, never to connect.
+  const PURE_NAMES = new Set(['isIP', 'isIPv4', 'isIPv6', 'BlockList', 'rootCertificates']);
+  test('only the gated modules can open a connection', () => {
+    const violations: string[] = [];
+    for (const file of [...sourceFiles('src'), ...sourceFiles('transpiler')]) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/^\s*import\s+(type\s+)?([^;]*?)\s+from\s+'(node:[^']+)'/gms)) {
+        const [, typeOnly, names, spec] = m as unknown as [string, string | undefined, string, string];
+        if (typeOnly !== undefined) continue;
+        if (SOCKET_MODULES.test(spec) && !GATES.includes(file)) violations.push(`${file} -> ${spec}`);
+        if (spec === 'node:net' || spec === 'node:tls') {
+          const used = names.replace(/[{}]/g, '').split(',').map((n) => n.trim().replace(/^type\s+.*/, '').split(/\s+as\s+/)[0]!).filter((n) => n !== '');
+          for (const name of used) if (!PURE_NAMES.has(name)) violations.push(`${file} -> ${spec} ${name}`);
+        }
+      }
+      if (/\bimport\(\s*'node:(http|https|http2|dgram|net|tls)'/.test(text)) violations.push(`${file} -> dynamic network import`);
+    }
+    expect(violations).toEqual([]);
+  });
+});

@@ -136,3 +136,16 @@ describe.runIf(available)('tftp', () => {
     });
   });
 });
+
+test('a server that never answers: retransmissions are logged with their reason, then the fetch fails', async () => {
+  const silent = createSocket('udp4');
+  await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+  const lines: string[] = [];
+  try {
+    const source = `tftp://127.0.0.1:${silent.address().port}/f`;
+    await expect(fetchToBuffer({ source }, createFetchContext({ log: (l) => lines.push(l) }))).rejects.toMatchObject({ code: 'FETCH_FAILED' });
+    expect(lines.filter((l) => l.includes('no answer within 1000 ms; retransmission #'))).toHaveLength(5);
+  } finally {
+    silent.close();
+  }
+}, 30_000);
