@@ -18,6 +18,7 @@ import { createExec } from '../system/exec.ts';
 import { createLogger, defaultSink, stdoutSink, type Logger, type LogSink } from '../system/log.ts';
 import type { Config as StageConfig, StageContext } from '../stages/context.ts';
 import { filesStageInterrupted } from '../stages/files/index.ts';
+import { STATUS_PLATFORMS } from '../providers/status-platforms.ts';
 import { readBase } from './base.ts';
 import { cacheDigest, validatedCachedConfig } from './config-cache.ts';
 import type { RunOptions } from './options.ts';
@@ -36,9 +37,10 @@ export async function runStage(options: RunOptions, hooks: RunHooks = {}): Promi
   const sink = hooks.sink ?? (options.logToStdout ? stdoutSink : defaultSink(options.env));
   const log = createLogger({ stage: options.stage, sink });
   // Only the status report at the end needs the provider table, and loading it pulls in every
-  // provider and network client: start now, so it compiles while the stage waits on its tools.
-  const providers = import('../providers/index.ts');
-  providers.catch(() => undefined);
+  // provider and network client: only for a platform that has a hook, and started now, so it
+  // compiles while the stage waits on its tools.
+  const providers = STATUS_PLATFORMS.has(options.platform) ? import('../providers/index.ts') : undefined;
+  providers?.catch(() => undefined);
   try {
     if (options.stage === 'fetch-offline' || options.stage === 'fetch') {
       const { fetchStage } = await import('./fetch-stage.ts');
@@ -61,7 +63,8 @@ export async function runStage(options: RunOptions, hooks: RunHooks = {}): Promi
  * does, so it cannot connect; elsewhere it runs under STATUS_DEADLINE_MS (or the fetch timeout,
  * when shorter) for the whole hook.
  */
-async function reportStatus(options: RunOptions, log: Logger, providers: Promise<typeof import('../providers/index.ts')>, error: Error | undefined): Promise<void> {
+async function reportStatus(options: RunOptions, log: Logger, providers: Promise<typeof import('../providers/index.ts')> | undefined, error: Error | undefined): Promise<void> {
+  if (providers === undefined) return;
   const { getProvider } = await providers;
   const provider = getProvider(options.platform);
   if (provider?.status === undefined) return;
