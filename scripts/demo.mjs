@@ -1,6 +1,6 @@
 // The README's first command: transpile every examples/*.bu with the built executable and
 // validate each result, printing one line per example. Exits non-zero if any step fails.
-import { execFileSync } from 'node:child_process';
+import { execaSync } from 'execa';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,8 +9,8 @@ let failed = 0;
 for (const name of readdirSync('examples').filter((n) => n.endsWith('.bu')).sort()) {
   const file = join('examples', name);
   try {
-    const json = execFileSync(process.execPath, [bin, 'transpile', '--strict', '--files-dir', 'examples', file], { encoding: 'utf8' });
-    execFileSync(process.execPath, [bin, 'validate', '-'], { input: json, encoding: 'utf8', stdio: ['pipe', 'inherit', 'inherit'] });
+    const json = execaSync(process.execPath, [bin, 'transpile', '--strict', '--files-dir', 'examples', file], { stripFinalNewline: false }).stdout;
+    execaSync(process.execPath, [bin, 'validate', '-'], { input: json, stdout: 'inherit', stderr: 'inherit' });
     const config = JSON.parse(json);
     const files = config.storage?.files?.length ?? 0;
     const units = config.systemd?.units?.length ?? 0;

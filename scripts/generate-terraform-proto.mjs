@@ -6,7 +6,7 @@
 //
 //   node scripts/generate-terraform-proto.mjs            write the file
 //   node scripts/generate-terraform-proto.mjs --stdout   print what would be written
-import { execFileSync } from 'node:child_process';
+import { execaSync } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,7 +27,7 @@ export function generate() {
   const work = mkdtempSync(join(tmpdir(), 'kindling-proto-'));
   try {
     const out = join(work, 'set.pb');
-    execFileSync('protoc', [`-I${protoDir}`, '--include_imports', `--descriptor_set_out=${out}`, ...PROTO_FILES], { cwd: protoDir });
+    execaSync('protoc', [`-I${protoDir}`, '--include_imports', `--descriptor_set_out=${out}`, ...PROTO_FILES], { cwd: protoDir });
     const base64 = readFileSync(out).toString('base64');
     const lines = base64.match(/.{1,100}/g) ?? [];
     return [

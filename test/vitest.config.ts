@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
     include: ['test/**/*.test.ts'],
+    // Fails a test that leaves a child process running (test/helpers/process.ts tracks them).
+    setupFiles: ['test/helpers/no-stragglers.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

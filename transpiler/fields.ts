@@ -12,6 +12,8 @@ export interface ObjectSpec {
   fields: Readonly<Record<string, FieldSpec>>;
   /** A free-form map of strings (openshift metadata labels). */
   stringMap?: boolean;
+  /** The Go type name in base v0_1 (Ignition 3.0), where resources had one struct per use. */
+  nameV0_1?: string;
 }
 
 export type FieldType = ScalarType | 'strings' | ObjectSpec | { list: ObjectSpec };
@@ -33,10 +35,16 @@ const bool = (doc?: string): FieldSpec => (doc === undefined ? { type: 'bool' } 
 const strings = (doc?: string): FieldSpec => (doc === undefined ? { type: 'strings' } : { type: 'strings', doc });
 const obj = (name: string, fields: Record<string, FieldSpec>): ObjectSpec => ({ name, fields });
 
-/** Where a resource is used decides which keys it has in old bases. */
-type ResourceUse = 'file' | 'reference';
+/** Where a resource is used decides which keys it has in old bases (and its v0_1 type name). */
+type ResourceUse = 'file' | 'reference' | 'ca';
+
+const RESOURCE_V0_1: Record<ResourceUse, string> = { file: 'FileContents', reference: 'ConfigReference', ca: 'CaReference' };
 
 function resource(use: ResourceUse): ObjectSpec {
+  return { ...resourceFields(use), nameV0_1: RESOURCE_V0_1[use] };
+}
+
+function resourceFields(use: ResourceUse): ObjectSpec {
   return obj('Resource', {
     compression: use === 'file' ? str('"gzip" when the data is already compressed') : { type: 'string', when: spec('3.1.0') },
     http_headers: {
@@ -249,7 +257,7 @@ const ignition = obj('Ignition', {
     type: obj('Proxy', { http_proxy: str(), https_proxy: str(), no_proxy: strings() }),
   },
   security: {
-    type: obj('Security', { tls: { type: obj('TLS', { certificate_authorities: { type: { list: resource('reference') } } }) } }),
+    type: obj('Security', { tls: { type: obj('TLS', { certificate_authorities: { type: { list: resource('ca') } } }) } }),
   },
   timeouts: { type: obj('Timeouts', { http_response_headers: int(), http_total: int() }) },
 });

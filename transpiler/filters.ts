@@ -39,6 +39,29 @@ export function filterFields(config: Obj, flavor: Flavor): ProvisionError[] {
   return out;
 }
 
+/** The openshift user fields beside name, ssh_authorized_keys and (4.13+) password_hash. */
+const OPENSHIFT_USER_REFUSED = ['gecos', 'groups', 'home_dir', 'no_create_home', 'no_log_init', 'no_user_group', 'primary_group', 'shell', 'should_exist', 'system', 'uid'];
+
+/**
+ * The YAML keys (dotted, without list indexes) that filterFields refuses whenever they are set:
+ * the editor schemas leave them out, as upstream leaves them out of its spec docs.
+ */
+export function refusedKeys(flavor: Flavor): Set<string> {
+  const out: string[] = [];
+  const v = flavor.variant;
+  if (v === 'flatcar') out.push(flavor.base < 8 ? 'storage.luks.clevis' : 'storage.luks.cex');
+  if (v === 'r4e' || v === 'fiot') out.push('kernel_arguments', 'storage.disks', 'storage.filesystems', 'storage.luks', 'storage.raid');
+  if (v === 'openshift') {
+    const minor = flavor.openshift as number;
+    if (minor >= 14) out.push('kernel_arguments');
+    out.push('passwd.groups', ...OPENSHIFT_USER_REFUSED.map((k) => `passwd.users.${k}`), 'storage.directories', 'storage.links');
+    if (minor < 13) out.push('passwd.users.password_hash');
+    if (minor <= 22) out.push('storage.files.append');
+    out.push('storage.files.contents.http_headers');
+  }
+  return new Set(out);
+}
+
 function openshiftFilters(config: Obj, minor: number): ProvisionError[] {
   const out: ProvisionError[] = [];
   const forbid = (path: ConfigPath, subject: string): void => {
@@ -104,7 +127,8 @@ export function fcosPartitionChecks(config: Obj, flavor: Flavor): ProvisionError
       if (label === 'root' && (flavor.fcos ?? 0) >= 3) {
         const size = typeof part.sizeMiB === 'number' ? part.sizeMiB : 0;
         if (size !== 0 && size < 8192) out.push(entry('warning', 'ROOT_TOO_SMALL', [...at, 'sizeMiB']));
-        if (size === 0 && parts.slice(j + 1).some((other) => typeof other.startMiB !== 'number' || other.startMiB === 0)) {
+        // Upstream looks at every other partition on the disk, not only the later ones.
+        if (size === 0 && parts.some((other, k) => k !== j && (typeof other.startMiB !== 'number' || other.startMiB === 0))) {
           out.push(entry('warning', 'ROOT_CANNOT_EXPAND', [...at, 'label']));
         }
       }

@@ -7,7 +7,7 @@ import { serializeConfig } from '../src/config/serialize.ts';
 import { isSemver } from '../src/config/versions.ts';
 import { entry, isFatal, type ProvisionError, type Report } from '../src/report.ts';
 import type { Context } from './context.ts';
-import { decodeSource, type SourceObject } from './decode.ts';
+import { decodeSource, duplicateKeys, type SourceObject } from './decode.ts';
 import { emitMachineConfigYaml } from './emit-yaml.ts';
 import { ROOT } from './fields.ts';
 import { fcosPartitionChecks, filterFields } from './filters.ts';
@@ -58,6 +58,9 @@ const asObj = (v: unknown): SourceObject | undefined =>
 /** Reads `variant` and `version` (upstream's first pass). */
 function selectFlavor(root: YamlNode | undefined): Flavor | ProvisionError {
   if (root === undefined) return entry('error', 'BUTANE_VARIANT_MISSING', undefined);
+  // yaml.v3 checks the root mapping's keys before it reads variant and version from it.
+  const duplicates = root.kind === 'map' ? duplicateKeys(root) : [];
+  if (duplicates.length > 0) return entry('error', 'BUTANE_YAML', undefined, `yaml: unmarshal errors:\n  ${duplicates.join('\n  ')}`);
   if (root.kind !== 'map') {
     const kind = root.kind === 'seq' ? '!!seq' : root.kind === 'scalar' ? `!!str \`${root.text}\`` : '!!null';
     return entry('error', 'BUTANE_YAML', undefined, `yaml: unmarshal errors:\n  line ${root.pos.line}: cannot unmarshal ${kind} into config.commonFields`);
@@ -104,6 +107,7 @@ export function transpile(text: string, options: TranspileOptions = {}): Transpi
   if (!('variant' in flavor)) return { report: [], error: flavor };
 
   const decoded = decodeSource(root, ROOT, flavor);
+  if (decoded.fatal !== undefined) return { report: [], flavor, error: entry('error', 'BUTANE_YAML_TYPE', undefined, decoded.fatal) };
   if (decoded.typeErrors.length > 0) {
     return { report: [], flavor, error: entry('error', 'BUTANE_YAML_TYPE', undefined, `yaml: unmarshal errors:\n  ${decoded.typeErrors.join('\n  ')}`) };
   }

@@ -20,9 +20,13 @@ export function validateOpenshiftConfig(source: SourceObject, ctx: Context): voi
   if (typeof metadata?.name !== 'string' || metadata.name === '') ctx.report.push(entry('error', 'METADATA_NAME_REQUIRED', ['metadata', 'name']));
   const labels = asObj(metadata?.labels);
   if (typeof labels?.[ROLE] !== 'string' || labels[ROLE] === '') ctx.report.push(entry('error', 'METADATA_ROLE_REQUIRED', ['metadata', 'labels']));
-  const cex = asObj(asObj(asObj(source.boot_device)?.luks)?.cex);
-  if ((ctx.flavor.openshift ?? 0) >= 19 && cex?.enabled === true && !strings(openshift?.kernel_arguments).includes(CEX_KARG)) {
-    ctx.report.push(entry('error', 'CEX_KARG_REQUIRED', ['boot_device', 'luks', 'cex']));
+  // Upstream reports the missing argument where it belongs, at openshift.kernel_arguments; from
+  // 4.22 a root volume in storage.luks with CEX needs it as well (once, whichever asks for it).
+  const minor = ctx.flavor.openshift ?? 0;
+  const bootCex = asObj(asObj(asObj(source.boot_device)?.luks)?.cex)?.enabled === true;
+  const rootCex = minor >= 22 && Array.isArray(asObj(source.storage)?.luks) && (asObj(source.storage)?.luks as SourceObject[]).some((l) => l.name === 'root' && asObj(l.cex)?.enabled === true);
+  if (minor >= 19 && (bootCex || rootCex) && !strings(openshift?.kernel_arguments).includes(CEX_KARG)) {
+    ctx.report.push(entry('error', 'CEX_KARG_REQUIRED', ['openshift', 'kernel_arguments']));
   }
 }
 

@@ -37,6 +37,16 @@ export function record(set: TranslationNode, outPath: ConfigPath, sourcePath: Co
   node.children = undefined;
 }
 
+/**
+ * Records `sourcePath` for `outPath` and every path inside `value` (upstream's
+ * AddFromCommonSource), so that a finding anywhere in generated output points at the sugar itself.
+ */
+export function recordAll(set: TranslationNode, outPath: ConfigPath, value: unknown, sourcePath: ConfigPath): void {
+  record(set, outPath, sourcePath);
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, item] of Object.entries(value)) recordAll(set, [...outPath, Array.isArray(value) ? Number(key) : key], item, sourcePath);
+}
+
 /** The YAML path an output path came from. */
 export function sourceOf(set: TranslationNode, outPath: ConfigPath): ConfigPath {
   let node: TranslationNode | undefined = set;

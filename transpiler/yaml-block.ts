@@ -4,7 +4,7 @@
 // so the tree is always the one that parser gives (test/transpiler/yaml-block.test.ts checks it).
 
 import type { Position } from '../src/report.ts';
-import type { ScalarStyle, YamlEntry, YamlNode } from './yaml.ts';
+import type { ScalarStyle, YamlEntry, YamlNode } from './yaml-node.ts';
 
 /** Thrown (and caught in readBlockYaml) when the text leaves the subset. */
 const OUTSIDE = { outside: true };

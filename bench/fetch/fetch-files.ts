@@ -3,7 +3,6 @@
 // processes through their CLIs on the same config, paired; also the peak RSS of each stage process
 // for one large generated body. Writes bench/RESULTS.md's "## Resources".
 // Usage (root, after `npm run build`): node scripts/run-ts.mjs bench/fetch/fetch-files.ts [--files 200] [--latency 50] [--runs 5] [--large-mib 512] [--no-record]
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { makeTemplateRoot } from '../../test/stages/files/support/template-root.
 import { IGNITION_BIN, installKindling, installSetfilesStub, runKindling, runUpstream, type RunRequest, type RunResult } from '../../test/differential-runner/support/runners.ts';
 import { startServer } from '../../test/differential-runner/support/server.ts';
 import { loadAverage, recordSection, sourceVersion } from '../files/results-section.ts';
+import { runSync } from '../../test/helpers/process.ts';
 
 /** Fetches the runner keeps in flight (FETCH_CONCURRENCY in src/engine/fetch-stage.ts). */
 const IN_FLIGHT = 32;
@@ -62,7 +62,7 @@ try {
   const fresh = (name: string, text = configText): RunRequest => {
     const dir = mkdtempSync(join(work, `${name}-`));
     const root = join(dir, 'root');
-    execFileSync('cp', ['-a', template, root]);
+    runSync('cp', ['-a', template, root], { check: true });
     return { dir, root, configText: text };
   };
   const runSide = async (name: string, run: (r: RunRequest) => Promise<RunResult>, text: string): Promise<RunResult> => {

@@ -1,8 +1,8 @@
 // Replaces one `## ` section of bench/RESULTS.md (or appends it), so each benchmark rewrites only
 // the section it owns and keeps the command that produced the numbers next to them.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runSync } from '../../test/helpers/process.ts';
 
 export function recordSection(heading: string, text: string): void {
   const file = join(process.cwd(), 'bench/RESULTS.md');
@@ -25,8 +25,8 @@ export function loadAverage(): string {
 /** The commit the measured build came from, and whether src/ had uncommitted changes. */
 export function sourceVersion(): string {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
+    const head = runSync('git', ['rev-parse', '--short', 'HEAD'], { check: true }).stdout.trim();
+    const dirty = runSync('git', ['status', '--porcelain', '--', 'src'], { check: true }).stdout.trim() !== '';
     return dirty ? `${head} with uncommitted changes in src/` : head;
   } catch {
     return 'unknown commit';

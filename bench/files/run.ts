@@ -3,7 +3,6 @@
 // 2.14 `-stage files` (paired ratio) and against `cp -a` of the finished tree; writes
 // bench/RESULTS.md's "## Runner: files stage". Usage (root): node scripts/run-ts.mjs bench/files/run.ts [pairs]
 
-import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { makeTemplateRoot } from '../../test/stages/files/support/template-root.
 import { diffTrees, snapshotTree } from '../../test/stages/files/support/tree.ts';
 import { loadAverage, recordSection, sourceVersion } from './results-section.ts';
 import { filesWorkload } from './workload.ts';
+import { runSync } from '../../test/helpers/process.ts';
 
 const HEADING = '## Runner: files stage';
 const COMMAND = 'npm run build && node scripts/run-ts.mjs bench/files/run.ts';
@@ -25,9 +25,9 @@ const median = (values: number[]): number => {
 
 function timed(command: string, args: string[], env?: NodeJS.ProcessEnv): number {
   const start = process.hrtime.bigint();
-  const run = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const run = runSync(command, args, { env });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${run.status}):\n${run.stderr.slice(-2000)}`);
+  if (run.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${run.exitCode}):\n${run.stderr.slice(-2000)}`);
   return ms;
 }
 
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const copy = (name: string): string => {
       const dir = join(work, name);
       rmSync(dir, { recursive: true, force: true });
-      execFileSync('cp', ['-a', template, dir]);
+      runSync('cp', ['-a', template, dir], { check: true });
       return dir;
     };
     const ours: number[] = [];

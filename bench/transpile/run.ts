@@ -4,12 +4,12 @@
 // built from an earlier commit) in the same run, so before and after share the machine's load.
 // Usage: node scripts/run-ts.mjs bench/transpile/run.ts [repetitions] [--baseline=FILE --baseline-label=TEXT]
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { transpile } from '../../transpiler/index.ts';
 import { largeButane } from './large-butane.ts';
+import { runSync } from '../../test/helpers/process.ts';
 
 const COMMAND = 'node scripts/run-ts.mjs bench/transpile/run.ts';
 const HEADING = '## Transpiler';
@@ -39,7 +39,7 @@ const median = (values: number[]): number => {
 /** Peak RSS of one run, from GNU time's verbose report. */
 function peakRss(command: string, args: string[]): number | undefined {
   if (!existsSync('/usr/bin/time')) return undefined;
-  const run = spawnSync('/usr/bin/time', ['-v', command, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = runSync('/usr/bin/time', ['-v', command, ...args]);
   const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
   return match ? Number(match[1]) : undefined;
 }
@@ -47,7 +47,7 @@ function peakRss(command: string, args: string[]): number | undefined {
 /** CPU time (user + system) of one run, from GNU time. */
 function cpuTime(command: string, args: string[]): number | undefined {
   if (!existsSync('/usr/bin/time')) return undefined;
-  const run = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', command, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = runSync('/usr/bin/time', ['-f', 'cpu %U %S', command, ...args]);
   const match = /cpu ([\d.]+) ([\d.]+)/.exec(run.stderr);
   return match ? (Number(match[1]) + Number(match[2])) * 1000 : undefined;
 }
@@ -57,9 +57,9 @@ function timeProcess(name: string, command: string, args: string[]): Measured {
   const cpu: number[] = [];
   for (let i = 0; i < repetitions; i++) {
     const start = process.hrtime.bigint();
-    const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const run = runSync(command, args);
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (run.status !== 0) throw new Error(`${name} failed (exit ${run.status}):\n${run.stderr}`);
+    if (run.exitCode !== 0) throw new Error(`${name} failed (exit ${run.exitCode}):\n${run.stderr}`);
     const used = cpuTime(command, args);
     if (used !== undefined) cpu.push(used);
   }

@@ -2,12 +2,12 @@
 // in-process parseConfig, N runs each; prints and records median wall time, ratio and peak RSS.
 // Usage: node scripts/run-ts.mjs bench/validate/run.ts [repetitions]   (after npm run build)
 
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../src/config/index.ts';
 import { largeConfig } from './large-config.ts';
+import { runSync } from '../../test/helpers/process.ts';
 
 const COMMAND = 'node scripts/run-ts.mjs bench/validate/run.ts';
 const HEADING = '## Config parsing and validation';
@@ -34,7 +34,7 @@ const hasGnuTime = existsSync('/usr/bin/time');
 /** Peak RSS of one run of the command, from GNU time's verbose report. */
 function peakRss(command: string, args: string[]): number | undefined {
   if (!hasGnuTime) return undefined;
-  const run = spawnSync('/usr/bin/time', ['-v', command, ...args], { encoding: 'utf8' });
+  const run = runSync('/usr/bin/time', ['-v', command, ...args]);
   const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
   return match ? Number(match[1]) : undefined;
 }
@@ -43,9 +43,9 @@ function timeProcess(name: string, command: string, args: string[]): Measured {
   const samples: number[] = [];
   for (let i = 0; i < repetitions; i++) {
     const start = process.hrtime.bigint();
-    const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const run = runSync(command, args);
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (run.status !== 0) throw new Error(`${name} rejected the benchmark config (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+    if (run.exitCode !== 0) throw new Error(`${name} rejected the benchmark config (exit ${run.exitCode}):\n${run.stdout}${run.stderr}`);
   }
   return { name, medianMs: median(samples), minMs: Math.min(...samples), peakRssKiB: peakRss(command, args) };
 }
@@ -64,7 +64,7 @@ function timeInProcess(text: string): Measured {
 }
 
 function upstreamVersion(): string {
-  return execFileSync('ignition-validate', ['--version'], { encoding: 'utf8' }).trim();
+  return runSync('ignition-validate', ['--version'], { check: true }).stdout.trim();
 }
 
 const fmt = (ms: number): string => ms.toFixed(1);

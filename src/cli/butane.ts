@@ -254,5 +254,5 @@ function writeReport(
     return;
   }
   const colour = useColour(flags, stderr);
-  stderr.write(`${report.map((e) => formatPretty(e, source, file, colour)).join('\n\n')}\n\n`);
+  stderr.write(`${report.map((e) => formatPretty(e, source, file, colour)).join('\n\n')}\n`);
 }

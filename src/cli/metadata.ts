@@ -6,16 +6,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { attributesFile, truncateHostname } from '../providers/afterburn.ts';
 import { cmdlinePath, readKernelParams, platformForOemId } from '../providers/cmdline.ts';
+import { CHECK_IN_DEADLINE_MS, withDeadline } from '../providers/hooks.ts';
 import { getProvider } from '../providers/index.ts';
 import type { Metadata, Provider, ProviderContext } from '../providers/types.ts';
 import { createFetchContext } from '../resource/context.ts';
 import { closeFetchContext } from '../resource/fetch.ts';
 import { ProvisionError, entry } from '../report.ts';
-import { findUser } from '../stages/files/user-db.ts';
 import { toolsFromEnv } from '../system/distro.ts';
 import { createExec } from '../system/exec.ts';
 import { createLogger, type LogLevel } from '../system/log.ts';
 import { resolveInRoot } from '../system/path.ts';
+import { findUser } from '../system/user-db.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = `Usage: kindling metadata (--provider ID | --cmdline) [--attributes FILE] [--ssh-keys USER]
@@ -42,6 +43,9 @@ export interface Options {
   flatcar: boolean;
   root: string;
 }
+
+/** Each metadata look-up, as upstream Ignition's default fetch timeout. */
+export const METADATA_DEADLINE_MS = 120_000;
 
 const VALUE_FLAGS = new Set(['provider', 'attributes', 'ssh-keys', 'hostname', 'root']);
 
@@ -120,7 +124,8 @@ export async function runMetadata(argv: string[], io: CliIo, env: NodeJS.Process
     return 1;
   }
   const log = createLogger({ stage: 'metadata', sink: (line: string, _level: LogLevel) => io.stderr.write(`${line}\n`) });
-  const fetch = createFetchContext({ log: (line) => log.debug(line), timeouts: { responseHeadersMs: 10_000, totalMs: 120_000 } });
+  // Every look-up has the fetch timeout's default as its deadline; the check-in has its own.
+  const fetch = createFetchContext({ log: (line) => log.debug(line), timeouts: { responseHeadersMs: 10_000, totalMs: METADATA_DEADLINE_MS } });
   try {
     let id = parsed.provider;
     if (id === undefined) {
@@ -166,7 +171,7 @@ export async function runMetadata(argv: string[], io: CliIo, env: NodeJS.Process
     }
     if (parsed.checkIn) {
       if (provider.checkIn === undefined) log.warning(entry('warning', 'METADATA_ACTION_UNSUPPORTED', undefined, 'check-in', provider.id).message);
-      else await provider.checkIn(ctx);
+      else await withDeadline(ctx, CHECK_IN_DEADLINE_MS, `${provider.id} check-in`, provider.checkIn);
     }
     return 0;
   } catch (error) {

@@ -1,6 +1,6 @@
 // Afterburn's output formats: the attributes environment file (AFTERBURN_* names, or Flatcar's
 // coreos-metadata COREOS_* names with EC2/GCE spellings) and the hostname, cut to the kernel's
-// limit at a label boundary when possible.
+// limit as Afterburn cuts it.
 
 /** Linux HOST_NAME_MAX. */
 export const HOSTNAME_MAX = 64;
@@ -18,11 +18,15 @@ export function attributesFile(attributes: Record<string, string>, flatcar: bool
     .join('');
 }
 
-/** Truncates to HOSTNAME_MAX, preferring to cut just before a dot. */
+/**
+ * Afterburn's write_hostname: a name longer than HOSTNAME_MAX bytes is cut to HOSTNAME_MAX, then
+ * at its first dot (so a long FQDN keeps only its first label); shorter names are kept whole.
+ */
 export function truncateHostname(hostname: string): string {
   const name = hostname.trim();
-  if (name.length <= HOSTNAME_MAX) return name;
-  const head = name.slice(0, HOSTNAME_MAX + 1);
-  const dot = head.lastIndexOf('.');
-  return dot > 0 ? name.slice(0, dot) : name.slice(0, HOSTNAME_MAX);
+  if (Buffer.byteLength(name) <= HOSTNAME_MAX) return name;
+  let cut = name;
+  while (Buffer.byteLength(cut) > HOSTNAME_MAX) cut = cut.slice(0, -1);
+  const dot = cut.indexOf('.');
+  return dot >= 0 ? cut.slice(0, dot) : cut;
 }

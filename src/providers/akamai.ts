@@ -54,7 +54,8 @@ async function metadata(ctx: ProviderContext): Promise<Metadata> {
   set('AKAMAI_INSTANCE_LABEL', inst.label);
   set('AKAMAI_INSTANCE_REGION', inst.region);
   set('AKAMAI_INSTANCE_TYPE', inst.type);
-  if (inst.tags !== undefined && inst.tags.length > 0) attributes.AKAMAI_INSTANCE_TAGS = inst.tags.join(':');
+  // Afterburn writes the tags even when there are none (an empty value).
+  attributes.AKAMAI_INSTANCE_TAGS = (inst.tags ?? []).join(':');
   set('AKAMAI_IPV6_SLAAC', net.ipv6?.slaac);
   set('AKAMAI_IPV6_LINK_LOCAL', net.ipv6?.link_local);
   return { attributes, sshKeys: Object.values(keys.users ?? {}).flat() };

@@ -45,7 +45,7 @@ const ATTRIBUTES = {
 async function metadata(ctx: ProviderContext): Promise<Metadata> {
   const headers = await imdsHeaders(ctx);
   const meta = `${base(ctx)}/2021-01-03/meta-data/`;
-  const attributes = await fetchAttributes(ctx, meta, ATTRIBUTES, headers);
+  const attributes = await fetchAttributes(ctx, meta, ATTRIBUTES, headers, { keepEmpty: true });
   const identity = await getTextOrUndefined(ctx, `${base(ctx)}/2021-01-03/dynamic/instance-identity/document`, headers);
   if (identity !== undefined) {
     const region = (JSON.parse(identity) as { region?: unknown }).region;

@@ -135,7 +135,8 @@ async function azureMetadata(ctx: ProviderContext): Promise<Metadata> {
   if (sharedUrl !== undefined) {
     const shared = await getTextOrUndefined(ctx, sharedUrl.replace(/^https?:\/\/[^/]+/, wire), WIRESERVER_HEADERS);
     const dynamic = shared === undefined ? undefined : /<Instance [^>]*address="([^"]+)"/.exec(shared)?.[1];
-    const virtual = shared === undefined ? undefined : /loadBalancedPublicAddress="([^":]+)/.exec(shared)?.[1];
+    // Afterburn keeps the last input endpoint's load-balanced address.
+    const virtual = shared === undefined ? undefined : [...shared.matchAll(/loadBalancedPublicAddress="([^":]+)/g)].at(-1)?.[1];
     if (dynamic !== undefined) attributes.AZURE_IPV4_DYNAMIC = dynamic;
     if (virtual !== undefined) attributes.AZURE_IPV4_VIRTUAL = virtual;
   }

@@ -52,7 +52,7 @@ const fromDrive: Racer = async (ctx, stopped) => {
 
 const fromService: Racer = async (ctx, stopped) => {
   const url = `${await serviceBase(ctx, stopped)}/latest/user-data`;
-  const res = await metadataRequest(ctx, { url, pass: [404], totalMs: 0 });
+  const res = await metadataRequest(ctx, { url, pass: [404] });
   if (res.status === 404) return null;
   return userDataToConfig(ctx, res.body, url) ?? null;
 };
@@ -69,9 +69,10 @@ async function metadata(ctx: ProviderContext): Promise<Metadata> {
     CLOUDSTACK_IPV4_LOCAL: 'local-ipv4',
     CLOUDSTACK_IPV4_PUBLIC: 'public-ipv4',
     CLOUDSTACK_PUBLIC_HOSTNAME: 'public-hostname',
-  });
+  }, {}, { keepEmpty: true });
   const sshKeys = keyLines(await getTextOrUndefined(ctx, `${base}public-keys`));
-  return { attributes, sshKeys, hostname: attributes.CLOUDSTACK_LOCAL_HOSTNAME };
+  // Afterburn reports no hostname on CloudStack (the attribute only).
+  return { attributes, sshKeys };
 }
 
 export const cloudstack: Provider = {

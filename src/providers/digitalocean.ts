@@ -2,7 +2,7 @@
 // (upstream), and metadata from the single /metadata/v1.json document.
 import { baseUrl } from './endpoint.ts';
 import { getTextOrUndefined } from './http.ts';
-import { indexed } from './attributes.ts';
+import { canonicalIp, indexed } from './attributes.ts';
 import { httpUserDataProvider } from './http-user-data.ts';
 import { entry } from '../report.ts';
 import type { Metadata, ProviderContext } from './types.ts';
@@ -32,12 +32,14 @@ async function metadata(ctx: ProviderContext): Promise<Metadata> {
   const doc = JSON.parse(text) as DoMetadata;
   const pub = doc.interfaces?.public ?? [];
   const priv = doc.interfaces?.private ?? [];
+  // Indexed by interface position and printed as parsed addresses (IPv6 compressed, lower case), as Afterburn does.
+  const ip = (a: DoAddress | undefined) => (a?.ip_address === undefined ? undefined : canonicalIp(a.ip_address));
   const attributes: Record<string, string> = {
-    ...indexed('DIGITALOCEAN_IPV4_PUBLIC', pub.map((i) => i.ipv4?.ip_address)),
-    ...indexed('DIGITALOCEAN_IPV4_ANCHOR', pub.map((i) => i.anchor_ipv4?.ip_address)),
-    ...indexed('DIGITALOCEAN_IPV6_PUBLIC', pub.map((i) => i.ipv6?.ip_address)),
-    ...indexed('DIGITALOCEAN_IPV4_PRIVATE', priv.map((i) => i.ipv4?.ip_address)),
-    ...indexed('DIGITALOCEAN_IPV6_PRIVATE', priv.map((i) => i.ipv6?.ip_address)),
+    ...indexed('DIGITALOCEAN_IPV4_PUBLIC', pub.map((i) => ip(i.ipv4))),
+    ...indexed('DIGITALOCEAN_IPV4_ANCHOR', pub.map((i) => ip(i.anchor_ipv4))),
+    ...indexed('DIGITALOCEAN_IPV6_PUBLIC', pub.map((i) => ip(i.ipv6))),
+    ...indexed('DIGITALOCEAN_IPV4_PRIVATE', priv.map((i) => ip(i.ipv4))),
+    ...indexed('DIGITALOCEAN_IPV6_PRIVATE', priv.map((i) => ip(i.ipv6))),
   };
   if (doc.hostname !== undefined) attributes.DIGITALOCEAN_HOSTNAME = doc.hostname;
   if (doc.region !== undefined) attributes.DIGITALOCEAN_REGION = doc.region;

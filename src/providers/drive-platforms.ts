@@ -7,7 +7,8 @@ import { cloudConfigKeys, parseNoCloudMeta, readDriveFiles, userDataFromDrive } 
 import { race, type Racer } from './race.ts';
 import type { FetchedConfig, Metadata, Provider, ProviderContext } from './types.ts';
 import { userDataToConfig } from './user-data.ts';
-import { keyLines } from './attributes.ts';
+import { canonicalIp, keyLines } from './attributes.ts';
+import { isMapping, listOf, parseBlockYaml } from './block-yaml.ts';
 
 export const DRIVE_WAIT_MS = 30_000;
 const OPENSTACK_USER_DATA = 'openstack/latest/user_data';
@@ -22,25 +23,121 @@ async function noCloudMetadata(ctx: ProviderContext, prefix: string, names: { id
   return { attributes, sshKeys, hostname: meta['local-hostname'] };
 }
 
-async function configDriveMetadata(ctx: ProviderContext, prefix: string, names: { id: string; host: string }): Promise<Metadata> {
+interface DriveMetaData {
+  uuid?: string;
+  hostname?: string;
+  name?: string;
+  instance_type?: string;
+  public_keys?: Record<string, string>;
+}
+
+/** PowerVS's config drive: Afterburn takes the local hostname from `name` (the short name), not `hostname` (the FQDN). */
+async function powervsMetadata(ctx: ProviderContext): Promise<Metadata> {
   const files = (await readDriveFiles(ctx, CONFIG_DRIVE_LABELS, ['openstack/latest/meta_data.json'])) ?? {};
-  const meta = JSON.parse(files['openstack/latest/meta_data.json'] ?? '{}') as { uuid?: string; hostname?: string; public_keys?: Record<string, string> };
+  const meta = JSON.parse(files['openstack/latest/meta_data.json'] ?? '{}') as DriveMetaData;
   const attributes: Record<string, string> = {};
-  if (meta.uuid !== undefined) attributes[`${prefix}_${names.id}`] = meta.uuid;
-  if (meta.hostname !== undefined) attributes[`${prefix}_${names.host}`] = meta.hostname;
-  return { attributes, sshKeys: Object.values(meta.public_keys ?? {}).flatMap((k) => keyLines(k)), hostname: meta.hostname };
+  if (meta.uuid !== undefined) attributes.POWERVS_INSTANCE_ID = meta.uuid;
+  if (meta.name !== undefined) attributes.POWERVS_LOCAL_HOSTNAME = meta.name;
+  return { attributes, sshKeys: Object.values(meta.public_keys ?? {}).flatMap((k) => keyLines(k)), hostname: meta.name || undefined };
+}
+
+interface NetworkData {
+  links?: { id?: string }[];
+  networks?: { link?: string; ip_address?: string }[];
+}
+
+/** KubeVirt's addresses as Afterburn reports them: the first link with static addresses, its first IPv4 and first IPv6. */
+export function kubevirtAddresses(networkData: NetworkData): Record<string, string> {
+  for (const link of networkData.links ?? []) {
+    const ips = (networkData.networks ?? []).filter((n) => n.link === link.id && typeof n.ip_address === 'string').map((n) => canonicalIp(n.ip_address!));
+    if (ips.length === 0) continue;
+    const out: Record<string, string> = {};
+    const v4 = ips.find((ip) => !ip.includes(':'));
+    const v6 = ips.find((ip) => ip.includes(':'));
+    if (v4 !== undefined) out.KUBEVIRT_IPV4 = v4;
+    if (v6 !== undefined) out.KUBEVIRT_IPV6 = v6;
+    return out;
+  }
+  return {};
+}
+
+/** KubeVirt's config drive: meta_data.json (uuid, hostname, instance_type, keys) and network_data.json. */
+async function kubevirtConfigDriveMetadata(ctx: ProviderContext): Promise<Metadata> {
+  const META = 'openstack/latest/meta_data.json';
+  const NETWORK = 'openstack/latest/network_data.json';
+  const files = (await readDriveFiles(ctx, CONFIG_DRIVE_LABELS, [META, NETWORK])) ?? {};
+  const meta = JSON.parse(files[META] ?? '{}') as DriveMetaData;
+  const attributes: Record<string, string> = files[NETWORK] === undefined ? {} : kubevirtAddresses(JSON.parse(files[NETWORK]) as NetworkData);
+  if (meta.uuid !== undefined) attributes.KUBEVIRT_INSTANCE_ID = meta.uuid;
+  if (meta.hostname !== undefined) attributes.KUBEVIRT_HOSTNAME = meta.hostname;
+  if (meta.instance_type !== undefined) attributes.KUBEVIRT_INSTANCE_TYPE = meta.instance_type;
+  return { attributes, sshKeys: Object.values(meta.public_keys ?? {}).flatMap((k) => keyLines(k)), hostname: meta.hostname || undefined };
+}
+
+
+/**
+ * Proxmox VE as Afterburn reads its cidata drive: the instance id from meta-data, the hostname
+ * and SSH keys from a #cloud-config user-data (nothing when it is not one), and PROXMOXVE_IPV4 /
+ * PROXMOXVE_IPV6 from the first physical interface's static subnets in network-config (the last
+ * address of each family).
+ */
+export function proxmoxMetadata(files: Record<string, string>): Metadata {
+  const meta = parseBlockYaml(files['meta-data'] ?? '');
+  const userText = files['user-data'] ?? '';
+  const user = userText.split('\n')[0]!.startsWith('#cloud-config') ? parseBlockYaml(userText) : null;
+  const attributes: Record<string, string> = {};
+  if (isMapping(meta) && typeof meta['instance-id'] === 'string') attributes.PROXMOXVE_INSTANCE_ID = meta['instance-id'];
+  const hostname = isMapping(user) && typeof user.hostname === 'string' ? user.hostname : undefined;
+  if (hostname !== undefined) attributes.PROXMOXVE_HOSTNAME = hostname;
+  const network = parseBlockYaml(files['network-config'] ?? '');
+  const first = listOf(isMapping(network) ? network.config : undefined).find((e) => isMapping(e) && e.type === 'physical');
+  for (const subnet of listOf(isMapping(first) ? first.subnets : undefined)) {
+    if (!isMapping(subnet) || typeof subnet.type !== 'string' || !subnet.type.includes('static') || typeof subnet.address !== 'string') continue;
+    const ip = canonicalIp(subnet.address);
+    attributes[ip.includes(':') ? 'PROXMOXVE_IPV6' : 'PROXMOXVE_IPV4'] = ip;
+  }
+  const keys = isMapping(user) ? listOf(user.ssh_authorized_keys).filter((k): k is string => typeof k === 'string') : [];
+  return { attributes, sshKeys: keys, hostname };
+}
+
+/**
+ * SSH keys as Afterburn finds them on IBM Cloud: in the MIME vendor-data, the first
+ * `text/cloud-config` part that mentions ssh_authorized_keys, read as YAML.
+ */
+export function vendorDataKeys(vendorData: string): string[] {
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(vendorData)?.[1];
+  if (boundary === undefined) return [];
+  for (const part of vendorData.split(`--${boundary}`).slice(1)) {
+    const split = part.search(/\r?\n\r?\n/);
+    if (split < 0) continue;
+    const headers = part.slice(0, split);
+    const body = part.slice(split).replace(/^\r?\n\r?\n/, '');
+    if (!/^content-type:\s*text\/cloud-config\b/im.test(headers) || !body.includes('ssh_authorized_keys')) continue;
+    const doc = parseBlockYaml(body);
+    return isMapping(doc) ? listOf(doc.ssh_authorized_keys).filter((k): k is string => typeof k === 'string') : [];
+  }
+  return [];
+}
+
+async function ibmcloudMetadata(ctx: ProviderContext): Promise<Metadata> {
+  const files = (await readDriveFiles(ctx, NOCLOUD_LABELS, ['meta-data', 'vendor-data'])) ?? {};
+  const meta = parseNoCloudMeta(files['meta-data'] ?? '');
+  const attributes: Record<string, string> = {};
+  if (meta['instance-id'] !== undefined) attributes.IBMCLOUD_INSTANCE_ID = meta['instance-id'];
+  if (meta['local-hostname'] !== undefined) attributes.IBMCLOUD_LOCAL_HOSTNAME = meta['local-hostname'];
+  return { attributes, sshKeys: vendorDataKeys(files['vendor-data'] ?? ''), hostname: meta['local-hostname'] };
 }
 
 export const ibmcloud: Provider = {
   id: 'ibmcloud',
   fetchConfig: (ctx) => userDataFromDrive(ctx, NOCLOUD_LABELS, 'user-data', DRIVE_WAIT_MS),
-  metadata: (ctx) => noCloudMetadata(ctx, 'IBMCLOUD', { id: 'INSTANCE_ID', host: 'LOCAL_HOSTNAME' }),
+  metadata: ibmcloudMetadata,
 };
 
 export const powervs: Provider = {
   id: 'powervs',
   fetchConfig: (ctx) => userDataFromDrive(ctx, CONFIG_DRIVE_LABELS, OPENSTACK_USER_DATA, Infinity),
-  metadata: (ctx) => configDriveMetadata(ctx, 'POWERVS', { id: 'INSTANCE_ID', host: 'LOCAL_HOSTNAME' }),
+  metadata: powervsMetadata,
 };
 
 export const nutanix: Provider = {
@@ -73,7 +170,7 @@ async function proxmoxConfig(ctx: ProviderContext): Promise<FetchedConfig | unde
 export const proxmoxve: Provider = {
   id: 'proxmoxve',
   fetchConfig: proxmoxConfig,
-  metadata: (ctx) => noCloudMetadata(ctx, 'PROXMOXVE', { id: 'INSTANCE_ID', host: 'HOSTNAME' }),
+  metadata: async (ctx) => proxmoxMetadata((await readDriveFiles(ctx, NOCLOUD_LABELS, ['meta-data', 'user-data', 'network-config'])) ?? {}),
 };
 
 function driveRacer(labels: readonly string[], file: string): Racer {
@@ -92,6 +189,6 @@ export const kubevirt: Provider = {
   async metadata(ctx) {
     const fromNoCloud = await noCloudMetadata(ctx, 'KUBEVIRT', { id: 'INSTANCE_ID', host: 'HOSTNAME' });
     if (Object.keys(fromNoCloud.attributes).length > 0) return fromNoCloud;
-    return configDriveMetadata(ctx, 'KUBEVIRT', { id: 'INSTANCE_ID', host: 'HOSTNAME' });
+    return kubevirtConfigDriveMetadata(ctx);
   },
 };

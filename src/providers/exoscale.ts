@@ -21,9 +21,9 @@ async function metadata(ctx: ProviderContext): Promise<Metadata> {
     EXOSCALE_SERVICE_OFFERING: 'service-offering',
     EXOSCALE_CLOUD_IDENTIFIER: 'cloud-identifier',
     EXOSCALE_VM_ID: 'vm-id',
-  });
+  }, {}, { keepEmpty: true });
   const sshKeys = keyLines(await getTextOrUndefined(ctx, `${base}public-keys`));
-  return { attributes, sshKeys, hostname: attributes.EXOSCALE_LOCAL_HOSTNAME };
+  return { attributes, sshKeys, hostname: attributes.EXOSCALE_LOCAL_HOSTNAME || undefined };
 }
 
 export const exoscale = httpUserDataProvider(

@@ -3,6 +3,7 @@
 // retried. Bodies come back as bytes because user data may be gzip.
 import type { Readable } from 'node:stream';
 import { fetchError } from '../resource/errors.ts';
+import { requireOnline, tighterDeadline } from '../resource/offline.ts';
 import { defaultHeaders, httpOpen } from '../resource/http.ts';
 import type { ProviderContext } from './types.ts';
 
@@ -14,7 +15,7 @@ export interface MetadataRequest {
   pass?: readonly number[];
   /** Statuses retried like 5xx (Azure 404/410/429, Oracle 429). */
   retry?: readonly number[];
-  /** Overall deadline for this request; default: the context's (the fetch timeout). */
+  /** A shorter deadline for this request than the context's (the fetch timeout); it never lifts it. */
   totalMs?: number;
 }
 
@@ -32,7 +33,7 @@ export async function readBody(body: Readable): Promise<Buffer> {
 
 /** Throws NEED_NET in fetch-offline: the caller will be run again once the network is up. */
 export function requireNetwork(ctx: ProviderContext, source: string): void {
-  if (ctx.fetch.offline) throw fetchError('NEED_NET', [], source, undefined);
+  requireOnline(ctx.fetch, source);
 }
 
 export async function metadataRequest(ctx: ProviderContext, req: MetadataRequest): Promise<MetadataResponse> {
@@ -55,7 +56,24 @@ export async function metadataRequest(ctx: ProviderContext, req: MetadataRequest
     [],
     req.url,
   );
-  return { status: res.status, body: await readBody(res.body), headers: res.headers };
+  return { status: res.status, body: await readBodyWithin(res.body, bodyDeadlineMs(ctx, req), req.url), headers: res.headers };
+}
+
+/** Metadata answers are small: the body must arrive within the response timeout, or the request's deadline when tighter. */
+function bodyDeadlineMs(ctx: ProviderContext, req: MetadataRequest): number {
+  return tighterDeadline(ctx.fetch.timeouts.responseHeadersMs, tighterDeadline(ctx.fetch.timeouts.totalMs, req.totalMs)) || BODY_FALLBACK_MS;
+}
+
+/** Without any configured limit, a stalled body still ends. */
+const BODY_FALLBACK_MS = 10_000;
+
+async function readBodyWithin(body: Readable, ms: number, source: string): Promise<Buffer> {
+  const timer = setTimeout(() => body.destroy(fetchError('TIMEOUT', [], source, new Error(`the response body did not arrive within ${ms} ms`))), ms);
+  try {
+    return await readBody(body);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** GET a text value; undefined on any passed status (404 by default). */

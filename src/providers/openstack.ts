@@ -26,8 +26,8 @@ const fromDrive: Racer = async (ctx, stopped) => {
 
 const fromService: Racer = async (ctx) => {
   const url = `${baseUrl(ctx, OPENSTACK_ENDPOINT, DEFAULT_BASE)}/${USER_DATA}`;
-  // Slow DHCP is common here, so the service is retried without the global fetch deadline.
-  const res = await metadataRequest(ctx, { url, pass: [404], totalMs: 0 });
+  // Retried until the fetch timeout, as upstream; the race stops it sooner when the drive answers.
+  const res = await metadataRequest(ctx, { url, pass: [404] });
   if (res.status === 404) {
     ctx.device.log.info(`no config: ${url} answered 404 (no user data)`);
     return null;
@@ -48,17 +48,19 @@ interface OpenStackMetaData {
 
 function fromMetaJson(meta: OpenStackMetaData, ec2: Record<string, unknown>): Metadata {
   const attributes: Record<string, string> = {};
+  // As Afterburn's config-drive reader: every value present is written, empty or not, and the
+  // hostname comes from openstack/latest/meta_data.json only.
   const set = (name: string, value: unknown) => {
-    if (typeof value === 'string' && value !== '') attributes[name] = value;
+    if (typeof value === 'string') attributes[name] = value;
   };
-  set('OPENSTACK_HOSTNAME', meta.hostname ?? ec2.hostname);
+  set('OPENSTACK_HOSTNAME', meta.hostname);
   set('OPENSTACK_INSTANCE_UUID', meta.uuid);
   set('OPENSTACK_INSTANCE_ID', ec2['instance-id']);
   set('OPENSTACK_INSTANCE_TYPE', ec2['instance-type']);
   set('OPENSTACK_IPV4_LOCAL', ec2['local-ipv4']);
   set('OPENSTACK_IPV4_PUBLIC', ec2['public-ipv4']);
   const sshKeys = Object.values(meta.public_keys ?? {}).flatMap((k) => keyLines(k));
-  return { attributes, sshKeys, hostname: attributes.OPENSTACK_HOSTNAME };
+  return { attributes, sshKeys, hostname: meta.hostname || undefined };
 }
 
 export async function openStackMetadata(ctx: ProviderContext): Promise<Metadata> {
@@ -79,7 +81,7 @@ export async function openStackMetadata(ctx: ProviderContext): Promise<Metadata>
     OPENSTACK_INSTANCE_TYPE: 'instance-type',
     OPENSTACK_IPV4_LOCAL: 'local-ipv4',
     OPENSTACK_IPV4_PUBLIC: 'public-ipv4',
-  });
+  }, {}, { keepEmpty: true });
   const meta = await getTextOrUndefined(ctx, `${base}/openstack/2012-08-10/meta_data.json`);
   const parsed = meta === undefined ? {} : (JSON.parse(meta) as OpenStackMetaData);
   if (typeof parsed.uuid === 'string') attributes.OPENSTACK_INSTANCE_UUID = parsed.uuid;

@@ -3,7 +3,7 @@
 // phone-home POST to phone_home_url.
 import { baseUrl } from './endpoint.ts';
 import { getTextOrUndefined } from './http.ts';
-import { indexed } from './attributes.ts';
+import { canonicalIp, indexed } from './attributes.ts';
 import { httpUserDataProvider } from './http-user-data.ts';
 import { send } from './send.ts';
 import { entry } from '../report.ts';
@@ -13,10 +13,8 @@ export const PACKET_ENDPOINT = 'PACKET_METADATA';
 const DEFAULT_BASE = 'https://metadata.packet.net';
 
 interface PacketAddress {
-  address_family?: number;
   public?: boolean;
   address?: string;
-  gateway?: string;
 }
 interface PacketMetadata {
   hostname?: string;
@@ -35,15 +33,15 @@ async function document(ctx: ProviderContext): Promise<PacketMetadata> {
 
 async function metadata(ctx: ProviderContext): Promise<Metadata> {
   const doc = await document(ctx);
-  const addresses = doc.network?.addresses ?? [];
-  const pick = (family: number, pub: boolean) => addresses.filter((a) => a.address_family === family && a.public === pub);
+  // Afterburn parses each address and files it by its own family (not address_family), counting
+  // public and private IPv4 and IPv6 separately; it writes no gateways.
+  const parsed = (doc.network?.addresses ?? []).filter((a) => typeof a.address === 'string').map((a) => ({ ip: canonicalIp(a.address!), pub: a.public === true }));
+  const pick = (v6: boolean, pub: boolean) => parsed.filter((a) => a.ip.includes(':') === v6 && a.pub === pub).map((a) => a.ip);
   const attributes: Record<string, string> = {
-    ...indexed('PACKET_IPV4_PUBLIC', pick(4, true).map((a) => a.address)),
-    ...indexed('PACKET_IPV4_PUBLIC_GATEWAY', pick(4, true).map((a) => a.gateway)),
-    ...indexed('PACKET_IPV4_PRIVATE', pick(4, false).map((a) => a.address)),
-    ...indexed('PACKET_IPV4_PRIVATE_GATEWAY', pick(4, false).map((a) => a.gateway)),
-    ...indexed('PACKET_IPV6_PUBLIC', pick(6, true).map((a) => a.address)),
-    ...indexed('PACKET_IPV6_PUBLIC_GATEWAY', pick(6, true).map((a) => a.gateway)),
+    ...indexed('PACKET_IPV4_PUBLIC', pick(false, true)),
+    ...indexed('PACKET_IPV4_PRIVATE', pick(false, false)),
+    ...indexed('PACKET_IPV6_PUBLIC', pick(true, true)),
+    ...indexed('PACKET_IPV6_PRIVATE', pick(true, false)),
   };
   if (doc.hostname !== undefined) attributes.PACKET_HOSTNAME = doc.hostname;
   if (doc.plan !== undefined) attributes.PACKET_PLAN = doc.plan;

@@ -41,9 +41,10 @@ async function metadata(ctx: ProviderContext): Promise<Metadata> {
   set('SCALEWAY_HOSTNAME', conf.hostname);
   set('SCALEWAY_INSTANCE_ID', conf.id);
   set('SCALEWAY_INSTANCE_TYPE', conf.commercial_type);
-  set('SCALEWAY_PRIVATE_IPV4', conf.private_ip);
-  set('SCALEWAY_PUBLIC_IPV4', conf.public_ip?.address);
-  set('SCALEWAY_PUBLIC_IPV6', conf.ipv6?.address);
+  // The names Afterburn's code writes (its docs say SCALEWAY_PRIVATE_IPV4 and so on; units read these).
+  set('SCALEWAY_IPV4_PRIVATE', conf.private_ip);
+  set('SCALEWAY_IPV4_PUBLIC', conf.public_ip?.address);
+  set('SCALEWAY_IPV6_PUBLIC', conf.ipv6?.address);
   set('SCALEWAY_ZONE_ID', conf.location?.zone_id);
   const sshKeys = (conf.ssh_public_keys ?? []).map((k) => (k.key ?? '').trim()).filter((k) => k !== '');
   return { attributes, sshKeys, hostname: conf.hostname };

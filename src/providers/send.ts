@@ -1,10 +1,11 @@
 // Requests the fetcher cannot make: a body (POST/PATCH check-ins to Azure, Scaleway, Packet) or a
-// privileged source port (Scaleway only answers from ports below 1024). Plain node:http with a
-// small retry loop on the context's clock; user data and metadata otherwise go through http.ts.
+// privileged source port (Scaleway only answers from ports below 1024). Plain node:http, but the
+// fetcher's offline gate, retry loop, deadline and cancellation; user data and metadata otherwise
+// go through http.ts.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { fetchError } from '../resource/errors.ts';
-import { backoff } from '../resource/retry.ts';
+import { requireOnline } from '../resource/offline.ts';
+import { withRetries, type Attempt } from '../resource/retry.ts';
 import type { ProviderContext } from './types.ts';
 
 export interface SendRequest {
@@ -14,7 +15,7 @@ export interface SendRequest {
   body?: string;
   /** Bind the client socket to a random port in 1..1022 (needs root or CAP_NET_BIND_SERVICE). */
   privilegedPort?: boolean;
-  /** Attempts before giving up on connection errors and 5xx; default: until the context's total deadline (0 = forever). */
+  /** Attempts before giving up on connection errors and 5xx; the context's deadline applies as well. */
   attempts?: number;
 }
 
@@ -23,19 +24,21 @@ export interface SendResponse {
   body: Buffer;
 }
 
-function once(req: SendRequest, localPort: number | undefined): Promise<SendResponse> {
+/** One exchange; the whole of it (connect, headers, body) must fit in `timeoutMs` (0 = no limit). */
+function once(req: SendRequest, localPort: number | undefined, timeoutMs: number, signal: AbortSignal | undefined): Promise<SendResponse> {
   const url = new URL(req.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers: Record<string, string | number> = { ...req.headers };
   if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
   return new Promise((resolve, reject) => {
-    const r = send(url, { method: req.method, headers, localPort, timeout: 10_000 }, (res) => {
+    const r = send(url, { method: req.method, headers, localPort, signal }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
-    r.on('timeout', () => r.destroy(new Error('timed out waiting for the response')));
+    const timer = timeoutMs > 0 ? setTimeout(() => r.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs) : undefined;
+    r.on('close', () => clearTimeout(timer));
     r.on('error', reject);
     r.end(req.body);
   });
@@ -43,23 +46,23 @@ function once(req: SendRequest, localPort: number | undefined): Promise<SendResp
 
 /** Sends once per attempt until a status below 500 arrives; that response is returned as it is. */
 export async function send(ctx: ProviderContext, req: SendRequest): Promise<SendResponse> {
-  if (ctx.fetch.offline) throw fetchError('NEED_NET', [], req.url, undefined);
-  const attempts = req.attempts ?? Infinity;
-  const deadline = ctx.fetch.timeouts.totalMs > 0 ? ctx.fetch.now() + ctx.fetch.timeouts.totalMs : Infinity;
-  let lastCause: unknown;
-  for (let n = 1; n <= attempts; n++) {
-    ctx.fetch.log(`${req.method} ${req.url}: attempt #${n}`);
-    try {
-      const port = req.privilegedPort === true ? 1 + Math.floor(Math.random() * 1022) : undefined;
-      const res = await once(req, port);
-      if (res.status < 500) return res;
-      lastCause = new Error(`HTTP status ${res.status}`);
-    } catch (error) {
-      lastCause = error;
-    }
-    if (n >= attempts) break;
-    if (ctx.fetch.now() + backoff(n) >= deadline) throw fetchError('TIMEOUT', [], req.url, lastCause);
-    await ctx.fetch.sleep(backoff(n));
-  }
-  throw fetchError('FETCH_FAILED', [], req.url, lastCause);
+  requireOnline(ctx.fetch, req.url);
+  return withRetries(
+    ctx.fetch,
+    [],
+    req.url,
+    async (n, timeoutMs): Promise<Attempt<SendResponse>> => {
+      ctx.fetch.log(`${req.method} ${req.url}: attempt #${n}`);
+      try {
+        const port = req.privilegedPort === true ? 1 + Math.floor(Math.random() * 1022) : undefined;
+        const res = await once(req, port, timeoutMs, ctx.fetch.signal);
+        if (res.status < 500) return { ok: true, value: res };
+        return { ok: false, cause: new Error(`HTTP status ${res.status}`) };
+      } catch (error) {
+        if (ctx.fetch.signal?.aborted === true) throw error;
+        return { ok: false, cause: error };
+      }
+    },
+    { maxAttempts: req.attempts },
+  );
 }

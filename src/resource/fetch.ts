@@ -14,6 +14,7 @@ import { openData } from './data.ts';
 import { asFetchError, fetchError } from './errors.ts';
 import { openGcs } from './gs.ts';
 import { closeHttp, defaultHeaders, httpOpen } from './http.ts';
+import { requireOnline } from './offline.ts';
 import { openS3 } from './s3.ts';
 import { openTftp } from './tftp.ts';
 import { schemeOf } from './url.ts';
@@ -143,7 +144,7 @@ async function open(source: string, resource: Resource, ctx: FetchContext, path:
   if (source === '') return Readable.from([]);
   const scheme = schemeOf(source);
   if (scheme === 'data') return openData(source, path);
-  if (ctx.offline) throw fetchError('NEED_NET', path, source, undefined);
+  requireOnline(ctx, source, path);
   switch (scheme) {
     case 'http':
     case 'https':

@@ -18,6 +18,7 @@ import type { ConfigPath } from '../report.ts';
 import type { FetchContext } from './context.ts';
 import { describe, fetchError } from './errors.ts';
 import { proxyFor } from './no-proxy.ts';
+import { requireOnline, tighterDeadline } from './offline.ts';
 import { withRetries, type Attempt } from './retry.ts';
 import { redact } from './url.ts';
 
@@ -33,7 +34,7 @@ export interface HttpRequest {
   pass?: (status: number) => boolean;
   /** Statuses retried besides >= 500 (providers such as Azure add 404/410/429). */
   retry?: (status: number) => boolean;
-  /** Overrides ctx.timeouts.totalMs for this request (metadata look-ups use a short deadline). */
+  /** A shorter deadline than ctx.timeouts.totalMs for this request (metadata look-ups); 0 = the context's. */
   totalMs?: number;
 }
 
@@ -58,8 +59,11 @@ export function defaultHeaders(ctx: FetchContext): Headers {
 }
 
 /** Opens a response with upstream's retry loop; failures are ProvisionErrors naming `source`. */
-export function httpOpen(req: HttpRequest, ctx: FetchContext, path: ConfigPath, source: string): Promise<HttpResponse> {
-  return withRetries(ctx, path, source, (n, headersTimeout) => attempt(req, ctx, path, source, n, headersTimeout), req.totalMs);
+export async function httpOpen(req: HttpRequest, ctx: FetchContext, path: ConfigPath, source: string): Promise<HttpResponse> {
+  requireOnline(ctx, source, path);
+  // A request's own deadline can only shorten the context's, never lift it.
+  const totalMs = tighterDeadline(ctx.timeouts.totalMs, req.totalMs);
+  return withRetries(ctx, path, source, (n, headersTimeout) => attempt(req, ctx, path, source, n, headersTimeout), { totalMs });
 }
 
 async function attempt(

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { ConfigPath } from '../report.ts';
 import type { FetchContext } from './context.ts';
 import { fetchError } from './errors.ts';
+import { requireOnline } from './offline.ts';
 import { redact } from './url.ts';
 
 const RRQ = 1;
@@ -21,6 +22,7 @@ const retransmitMs = 1_000;
 const maxRetransmits = 5;
 
 export function openTftp(source: string, ctx: FetchContext, path: ConfigPath): Promise<Readable> {
+  requireOnline(ctx, source, path);
   const url = new URL(source);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port === '' ? 69 : Number(url.port);
@@ -88,6 +90,7 @@ export function openTftp(source: string, ctx: FetchContext, path: ConfigPath): P
           fail(fetchError('FETCH_FAILED', path, source, new Error(`tftp: no answer after ${maxRetransmits} retransmissions`)));
           return;
         }
+        ctx.log(`GET ${redact(source)}: no answer within ${retransmitMs} ms; retransmission #${tries}`);
         socket.send(lastSent, lastTo.port, lastTo.address);
         arm();
       }, retransmitMs);

@@ -10,13 +10,9 @@ import { run as runProcess, type RunOptions } from '../helpers/process.ts';
 export const repo = new URL('../..', import.meta.url).pathname;
 export const bootScript = join(repo, 'initrd', 'boot.sh');
 
-/** Runs a command to completion and returns its stdout; a non-zero exit throws with its stderr. */
+/** Runs a command to completion and returns its stdout; a non-zero exit throws, naming it. */
 export async function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
-  const result = await runProcess(command, args, options);
-  if (result.exitCode !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}: ${result.stderr.trim()}`);
-  }
-  return result.stdout;
+  return (await runProcess(command, args, { ...options, check: true })).stdout;
 }
 
 /** The Node runtime build-sea embeds (scripts/sea-runtime.mjs fetches the pinned package once); undefined when there is none. */

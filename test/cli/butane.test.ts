@@ -84,7 +84,7 @@ describe('reports and exit codes', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('{"ignition":{"version":"3.5.0"},"storage":{"files":[{"path":"/etc/a"}]}}\n');
     expect(r.stderr).toBe(
-      [`warning[$.storage.files.0.bogus]:`, `  --> ${join(dir, 'w.bu')}:6:7`, '  |', '4 |   files:', '5 |     - path: /etc/a', '6 |       bogus: 1', '  |       ^^^^^^ unused key bogus', '7 | ', '  |', '', ''].map((l) => (l.includes('|') ? ` ${l}` : l)).join('\n'),
+      [`warning[$.storage.files.0.bogus]:`, `  --> ${join(dir, 'w.bu')}:6:7`, '  |', '4 |   files:', '5 |     - path: /etc/a', '6 |       bogus: 1', '  |       ^^^^^^ unused key bogus', '7 | ', '  |', ''].map((l) => (l.includes('|') ? ` ${l}` : l)).join('\n'),
     );
   });
 

@@ -1,6 +1,5 @@
 // The built executable under each of its names, as users and harnesses call it: exit codes,
 // which stream gets what, and upstream's output lines.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -8,30 +7,22 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { run, runSync } from '../helpers/process.ts';
 
 // The npm bins' build (split ES modules); the single-file build is exercised by test/differential.
 const BUNDLE = resolve(import.meta.dirname, '../../dist/esm/kindling.js');
 let bin = '';
 
 beforeAll(async () => {
-  if (!existsSync(BUNDLE)) execFileSync('npm', ['run', 'build'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
+  if (!existsSync(BUNDLE)) runSync('npm', ['run', 'build'], { cwd: resolve(import.meta.dirname, '../..'), check: true });
   bin = await mkdtemp(join(tmpdir(), 'kindling-bin-'));
   for (const name of ['kindling', 'ignition-validate', 'ignition', 'butane']) await symlink(BUNDLE, join(bin, name));
 });
 afterAll(() => rm(bin, { recursive: true, force: true }));
 
-/** Like spawnSync, but lets this process keep serving HTTP while the child runs. */
-function spawnAsync(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(file, args, { env, encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
-      done({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
-  });
-}
-
 function call(name: string, args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [join(bin, name), ...args], { input, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  const result = runSync(process.execPath, [join(bin, name), ...args], { input });
+  return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('ignition-validate', () => {
@@ -105,12 +96,13 @@ describe('ignition', () => {
       );
       const env = { ...process.env, IGNITION_CONFIG_FILE: join(work, 'config.ign'), IGNITION_KERNEL_CMDLINE_PATH: join(work, 'none'), IGNITION_SYSTEM_CONFIG_DIR: join(work, 'none') };
       const common = ['-config-cache', join(work, 'cache.json'), '-state-file', join(work, 'state'), '-log-to-stdout'];
-      const fetch = await spawnAsync(process.execPath, [join(bin, 'ignition'), '-platform', 'file', '-stage', 'fetch', ...common], env);
+      // Asynchronous, so that this process keeps serving HTTP while the child runs.
+      const fetch = await run(process.execPath, [join(bin, 'ignition'), '-platform', 'file', '-stage', 'fetch', ...common], { env, timeoutMs: 30_000 });
       server.close();
       expect(fetch.stderr).toBe('');
-      expect(fetch.status).toBe(0);
-      const files = spawnSync(process.execPath, [join(bin, 'ignition'), '-platform=file', '--stage=files', '-root', join(work, 'root'), ...common], { env, encoding: 'utf8' });
-      expect(files.status).toBe(0);
+      expect(fetch.exitCode).toBe(0);
+      const files = runSync(process.execPath, [join(bin, 'ignition'), '-platform=file', '--stage=files', '-root', join(work, 'root'), ...common], { env });
+      expect(files.exitCode).toBe(0);
       expect(files.stdout).toContain('files passed');
       expect(await readFile(join(work, 'root', 'etc', 'hello'), 'utf8')).toBe('hello');
       expect(await readFile(join(work, 'root', 'etc', 'remote'), 'utf8')).toBe('served\n');

@@ -1,5 +1,4 @@
 // Data URL decoding (acceptance and upstream's error strings) and Butane's two encodings.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { dataUrlError, decodeDataUrl, encodeDataUrl, escapeDataUrlText, shortestDataUrl } from '../../src/config/data-url.ts';
 import { canRun, hasCommand } from '../helpers/env.ts';
+import { runSync } from '../helpers/process.ts';
 
 function text(url: string): string {
   const result = decodeDataUrl(url);
@@ -177,7 +177,7 @@ function upstreamVerdicts(urls: readonly string[]): string[] {
     const files = urls.map((source, index) => ({ path: `/f${index}`, contents: { source } }));
     const file = join(dir, 'config.ign');
     writeFileSync(file, JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files } }));
-    const run = spawnSync('ignition-validate', [file], { encoding: 'utf8' });
+    const run = runSync('ignition-validate', [file]);
     const verdicts = urls.map(() => 'OK');
     for (const line of run.stdout.split('\n')) {
       const match = /^error at \$\.storage\.files\.(\d+)\.contents\.source, line \d+ col \d+: (.*)$/.exec(line);

@@ -1,6 +1,5 @@
 // parent ⊕ child per ignition-spec.md §6.2: keyed lists, shared key spaces, append lists,
 // string unions, header deletion, optional vs plain values, nested objects, and the transcript.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { translateDown, translateUp } from '../../src/config/translate.ts';
 import type { SpecVersion } from '../../src/config/versions.ts';
 import { canRun } from '../helpers/env.ts';
 import { newestConfig, validMergeableConfig, type TestConfig } from './config-arbitrary.ts';
+import { runSync } from '../helpers/process.ts';
 
 const version = '3.7.0-experimental';
 const empty = { ignition: { version } };
@@ -456,7 +456,7 @@ function ignitionRender(dir: string, config: object): { cache?: string; log: str
   const file = join(dir, 'user.ign');
   const cache = join(dir, 'cache.json');
   writeFileSync(file, JSON.stringify(config));
-  const run = spawnSync(
+  const run = runSync(
     IGNITION,
     [
       '-platform',
@@ -469,10 +469,10 @@ function ignitionRender(dir: string, config: object): { cache?: string; log: str
       join(dir, 'state'),
       '-log-to-stdout',
     ],
-    { env: { ...process.env, IGNITION_CONFIG_FILE: file }, encoding: 'utf8', timeout: 60_000 },
+    { env: { IGNITION_CONFIG_FILE: file }, timeoutMs: 60_000 },
   );
   const log = `${run.stdout}${run.stderr}`;
-  return run.status === 0 && existsSync(cache) ? { cache: readFileSync(cache, 'utf8'), log } : { log };
+  return run.exitCode === 0 && existsSync(cache) ? { cache: readFileSync(cache, 'utf8'), log } : { log };
 }
 
 describe.skipIf(!haveIgnition)('merge, translation and the config cache against Ignition 2.14', () => {

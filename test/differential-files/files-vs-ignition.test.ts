@@ -1,7 +1,6 @@
 // Differential test: each case runs through Debian's Ignition 2.14 (fetch, then files) and Kindling's
 // files stage, into fresh copies of one template root; the trees (types, modes, owners, content
 // hashes, link targets) must be equal apart from the differences docs/compatibility.md lists.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { makeTemplateRoot } from '../stages/files/support/template-root.ts';
 import { diffTrees, snapshotTree } from '../stages/files/support/tree.ts';
 import { CASES } from './cases.ts';
 import { normalizeContent } from './normalize.ts';
+import { runSync } from '../helpers/process.ts';
 
 const IGNITION = process.env.IGNITION_BIN ?? '/usr/lib/dracut/modules.d/30ignition/ignition';
 const runnable = canRun('Ignition 2.14 and root for the differential files test', isRoot && existsSync(IGNITION));
@@ -54,7 +54,7 @@ afterAll(() => {
 
 function freshRoot(name: string): string {
   const dir = join(work, name);
-  execFileSync('cp', ['-a', template, dir]);
+  runSync('cp', ['-a', template, dir], { check: true });
   return dir;
 }
 
@@ -63,10 +63,10 @@ function runIgnition(dir: string, root: string, config: Record<string, unknown>)
   writeFileSync(file, JSON.stringify(config));
   const env = { ...process.env, PATH: `${stubs}:${process.env.PATH ?? ''}`, IGNITION_CONFIG_FILE: file };
   const common = ['-config-cache', join(dir, 'cache.json'), '-state-file', join(dir, 'state'), '-log-to-stdout'];
-  const fetch = spawnSync(IGNITION, ['-platform', 'file', '-stage', 'fetch', ...common], { env, encoding: 'utf8' });
-  if (fetch.status !== 0) return { ok: false, output: fetch.stdout + fetch.stderr };
-  const files = spawnSync(IGNITION, ['-platform', 'file', '-stage', 'files', '-root', root, ...common], { env, encoding: 'utf8' });
-  return { ok: files.status === 0, output: files.stdout + files.stderr };
+  const fetch = runSync(IGNITION, ['-platform', 'file', '-stage', 'fetch', ...common], { env });
+  if (fetch.exitCode !== 0) return { ok: false, output: fetch.stdout + fetch.stderr };
+  const files = runSync(IGNITION, ['-platform', 'file', '-stage', 'files', '-root', root, ...common], { env });
+  return { ok: files.exitCode === 0, output: files.stdout + files.stderr };
 }
 
 describe.runIf(runnable)('files stage vs Ignition 2.14', () => {

@@ -2,11 +2,9 @@
 // Kindling's CLI (fetch stage, then files stage, each its own process) into fresh copies of one
 // template root; trees must match apart from docs/compatibility.md's differences, failures must
 // fail on both sides, and Kindling must fail them before touching the root.
-import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CASES } from '../differential-files/cases.ts';
 import { canRun, isRoot } from '../helpers/env.ts';
@@ -16,9 +14,10 @@ import { RUNNER_CASES, type RunnerCase } from './runner-cases.ts';
 import { normalizeContent } from '../differential-files/normalize.ts';
 import { IGNITION_BIN, installKindling, installSetfilesStub, pool, runKindling, runUpstream, type RunRequest, type RunResult } from './support/runners.ts';
 import { startServer, type LoopbackServer } from './support/server.ts';
+import { run } from '../helpers/process.ts';
 
 const runnable = canRun('Ignition 2.14 and root for the differential runner test', isRoot && existsSync(IGNITION_BIN));
-const copy = promisify(execFile);
+const copy = (from: string, to: string) => run('cp', ['-a', from, to], { check: true });
 
 /** The files-stage cases of test/differential-files, here run through both whole runners. */
 const ALL: RunnerCase[] = [
@@ -47,7 +46,7 @@ async function runCase(c: RunnerCase, i: number, template: string, stubs: string
   const roots = { upstream: join(dir, 'upstream-root'), ours: join(dir, 'ours-root') };
   mkdirSync(sides.upstream, { recursive: true });
   mkdirSync(sides.ours, { recursive: true });
-  await Promise.all([copy('cp', ['-a', template, roots.upstream]), copy('cp', ['-a', template, roots.ours])]);
+  await Promise.all([copy(template, roots.upstream), copy(template, roots.ours)]);
   const request = (side: 'upstream' | 'ours', prefix: string): RunRequest => {
     const url = (name: string): string => `${srv.base}/${prefix}/${name}`;
     srv.route(prefix, c.serve?.(url) ?? {});

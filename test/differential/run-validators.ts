@@ -1,7 +1,7 @@
 // Runs a validator executable once per config file with a small pool of concurrent processes, and
 // keeps exit code, stdout and stderr of each run.
 
-import { execFile } from 'node:child_process';
+import { run } from '../helpers/process.ts';
 
 export interface Outcome {
   code: number;
@@ -10,19 +10,9 @@ export interface Outcome {
 }
 
 /** Runs the command to completion; `input`, when given, is its whole stdin. */
-export function runOnce(command: string, args: string[], input?: string): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') {
-        reject(error);
-        return;
-      }
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-    // A validator that exits before reading its stdin closes the pipe; that is not a failure.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(input ?? '');
-  });
+export async function runOnce(command: string, args: string[], input?: string): Promise<Outcome> {
+  const { exitCode, stdout, stderr } = await run(command, args, { input: input ?? '' });
+  return { code: exitCode, stdout, stderr };
 }
 
 /** Runs `run(item)` for every item, at most `concurrency` processes at a time, in item order. */

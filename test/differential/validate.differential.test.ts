@@ -2,7 +2,6 @@
 // entries (severity, path, line, col, message) and parse failures must agree once 2.14's strings are
 // mapped. The CLI runs in-process (the bundle starts slowly); a sample also runs the real bundle.
 
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +13,7 @@ import { COLUMNS } from './config-fragments.ts';
 import { generateCases, type ConfigCase } from './config-generator.ts';
 import { canonicalOrder, formatLine, oursComparable, parseReport, upstreamAsCurrent } from './report-lines.ts';
 import { runOnce, runPool, type Outcome } from './run-validators.ts';
+import { runSync } from '../helpers/process.ts';
 
 const SEED = 0x1617_2026;
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -136,7 +136,7 @@ describe.runIf(upstreamAvailable)('kindling validate agrees with ignition-valida
 
   beforeAll(async () => {
     // npm test builds first; a bare vitest run builds here once.
-    if (!existsSync(BUNDLE)) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    if (!existsSync(BUNDLE)) runSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, check: true });
     dir = mkdtempSync(join(tmpdir(), 'kindling-diff-'));
     const files = cases.map((c, i) => {
       const upstream = join(dir, `${i}.upstream.ign`);

@@ -1,7 +1,6 @@
 // Stage outputs handed from one runner invocation to the next through the state file: LUKS
 // volumes (UUID and key) from the disks stage to the files stage's crypttab, and mount points the
 // mount stage created to the files stage, which gives those in a home to their user.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -12,6 +11,7 @@ import { memorySink } from '../../src/system/log.ts';
 import { canRun, hasCommand, isRoot, kernelHas } from '../helpers/env.ts';
 import { attach, cleanUp, dmAvailable, loopAvailable, makeImage, newScratch, uniqueTag, type Scratch } from '../privileged/loop.ts';
 import { makeTemplateRoot } from '../stages/files/support/template-root.ts';
+import { runSync } from '../helpers/process.ts';
 
 let scratch: Scratch;
 let root = '';
@@ -94,7 +94,7 @@ const mountTools = loopAvailable && hasCommand('mkfs.ext4') && hasCommand('usera
 describe.runIf(canRun('root with loop devices, mkfs.ext4 and useradd', isRoot && mountTools))('mount -> files', () => {
   test('mount points the mount stage made in a home belong to the user once the files stage ran', async () => {
     const image = makeImage(scratch, 'home.img', 16);
-    execFileSync('mkfs.ext4', ['-q', '-F', image]);
+    runSync('mkfs.ext4', ['-q', '-F', image], { check: true });
     const loop = attach(scratch, image);
     const config = {
       ignition: { version: '3.4.0' },
@@ -135,10 +135,10 @@ describe.runIf(canRun('root with loop devices', loopAvailable) && kernelHas('dev
     expect(statSync(stateFile()).mode & 0o777).toBe(0o600);
 
     expect((await stage('files', config)).error).toBeUndefined();
-    const uuid = execFileSync('cryptsetup', ['luksUUID', loop], { encoding: 'utf8' }).trim();
+    const uuid = runSync('cryptsetup', ['luksUUID', loop], { check: true }).stdout.trim();
     expect(readFileSync(join(root, 'etc/crypttab'), 'utf8')).toBe(`${name} UUID=${uuid} /etc/luks/${name} luks\n`);
     const keyFile = join(root, 'etc/luks', name);
-    execFileSync('cryptsetup', ['luksOpen', '--test-passphrase', '--key-file', keyFile, loop]);
+    runSync('cryptsetup', ['luksOpen', '--test-passphrase', '--key-file', keyFile, loop], { check: true });
     expect(readState().luks).toEqual([{ name, uuid }]);
   });
 });

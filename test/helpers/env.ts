@@ -1,18 +1,28 @@
 // Facts about the machine a test runs on. Tests that need root, loop devices or a tool decide
 // with these; in CI (CI=true) a missing capability is a failure, never a silent skip.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 export const inCI = process.env.CI === 'true';
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
+/**
+ * True when an executable `name` is on PATH. It stays synchronous because tests call it in
+ * `describe.skipIf` conditions at import time, and it looks at PATH itself instead of asking a
+ * shell, so no process is started for it at all.
+ */
 export function hasCommand(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return true;
+    } catch {
+      // Not in this directory; try the next.
+    }
   }
+  return false;
 }
 
 export const hasLoopDevices = isRoot && existsSync('/dev/loop-control');

@@ -2,7 +2,6 @@
 // with partx, /dev/disk/by-* names resolved by probing (there is no udev here), every filesystem
 // type, reuse, resize and deletion, refusals that must leave the disk exactly as it was.
 import { existsSync, mkdirSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Config } from '../../src/stages/context.ts';
@@ -25,6 +24,7 @@ import {
   type Scratch,
 } from './loop.ts';
 import { failure } from '../helpers/failure.ts';
+import { runSync } from '../helpers/process.ts';
 
 const ESP = 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B';
 const LINUX = '0FC63DAF-8483-4772-8E79-3D69D8477DE4';
@@ -141,9 +141,9 @@ describe.runIf(canRun('root with loop devices and disk tools', loopAvailable))('
 
   test('a partition node missing from the kernel (the disk was attached later) is registered before use', async () => {
     const image = makeImage(scratch, 'disk.img', 64);
-    execFileSync('sgdisk', ['--new=1:0:+16M', image]);
+    runSync('sgdisk', ['--new=1:0:+16M', image], { check: true });
     const loop = attach(scratch, image);
-    spawnSync('partx', ['-d', loop]);
+    runSync('partx', ['-d', loop]);
     expect(existsSync(`${loop}p1`)).toBe(false);
     await runDisks(config({ filesystems: [{ device: `${loop}p1`, format: 'ext4', label: 'late' }] }), testContext());
     expect(blkid(`${loop}p1`)).toMatchObject({ TYPE: 'ext4', LABEL: 'late' });
@@ -198,7 +198,7 @@ describe.runIf(canRun('root with loop devices and disk tools', loopAvailable))('
     );
     const point = join(scratch.dir, 'busy');
     mkdirSync(point);
-    execFileSync('mount', ['-t', 'ext4', `${loop}p1`, point]);
+    runSync('mount', ['-t', 'ext4', `${loop}p1`, point], { check: true });
     const wipe = await failure(() => runDisks(config({ disks: [{ device: loop, wipeTable: true }] }), testContext()));
     expect([wipe.code, wipe.path]).toEqual(['DISK_WIPE_ACTIVE', ['storage', 'disks', 0]]);
     const modify = await failure(() =>
@@ -207,6 +207,6 @@ describe.runIf(canRun('root with loop devices and disk tools', loopAvailable))('
     expect([modify.code, modify.path]).toEqual(['PARTITION_ACTIVE', ['storage', 'disks', 0, 'partitions', 0]]);
     await runDisks(config({ disks: [{ device: loop, partitions: [{ number: 2, shouldExist: false, wipePartitionEntry: true }] }] }), testContext());
     expect(sgdiskInfo(loop, 2)).toBeUndefined();
-    execFileSync('umount', [point]);
+    runSync('umount', [point], { check: true });
   });
 });

@@ -1,12 +1,12 @@
 // Sparse disk images attached as loop devices for the privileged tests, and the clean-up that
 // must run whatever a test did: unmount below the scratch dir, stop arrays, close LUKS mappings,
 // drop partition nodes and detach every loop device.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand, hasLoopDevices, isRoot } from '../helpers/env.ts';
+import { runSync } from '../helpers/process.ts';
 
 export const loopAvailable = isRoot && hasLoopDevices && ['losetup', 'partx', 'sgdisk', 'blkid', 'wipefs'].every(hasCommand);
 export const mdAvailable = existsSync('/proc/mdstat') && hasCommand('mdadm');
@@ -46,14 +46,14 @@ export function makeImage(scratch: Scratch, name: string, mib: number): string {
 }
 
 export function attach(scratch: Scratch, image: string): string {
-  const device = execFileSync('losetup', ['-f', '--show', '-P', image], { encoding: 'utf8' }).trim();
+  const device = runSync('losetup', ['-f', '--show', '-P', image], { check: true }).stdout.trim();
   scratch.loops.push(device);
   return device;
 }
 
 export function detach(scratch: Scratch, device: string): void {
-  spawnSync('partx', ['-d', device]);
-  spawnSync('losetup', ['-d', device]);
+  runSync('partx', ['-d', device]);
+  runSync('losetup', ['-d', device]);
   scratch.loops = scratch.loops.filter((d) => d !== device);
 }
 
@@ -71,15 +71,15 @@ export function mountsUnder(dir: string): string[] {
 }
 
 export function cleanUp(scratch: Scratch): void {
-  for (const point of mountsUnder(scratch.dir)) spawnSync('umount', ['-l', point]);
-  for (const name of scratch.mappings) spawnSync('cryptsetup', ['close', name]);
-  for (const array of scratch.arrays) spawnSync('mdadm', ['--stop', array]);
+  for (const point of mountsUnder(scratch.dir)) runSync('umount', ['-l', point]);
+  for (const name of scratch.mappings) runSync('cryptsetup', ['close', name]);
+  for (const array of scratch.arrays) runSync('mdadm', ['--stop', array]);
   for (const device of [...scratch.loops]) detach(scratch, device);
   rmSync(scratch.dir, { recursive: true, force: true });
 }
 
 export function blkid(device: string): Record<string, string> {
-  const result = spawnSync('blkid', ['-p', '-o', 'export', device], { encoding: 'utf8' });
+  const result = runSync('blkid', ['-p', '-o', 'export', device]);
   return Object.fromEntries(
     result.stdout
       .trim()
@@ -99,7 +99,7 @@ export function kernelGeometry(partition: string): { start: number; size: number
 
 /** `sgdisk --info=N` on the image or device: start and size in sectors, name, GUIDs. */
 export function sgdiskInfo(disk: string, n: number): { start: number; size: number; name: string; type: string; guid: string } | undefined {
-  const out = execFileSync('sgdisk', [`--info=${n}`, disk], { encoding: 'utf8' });
+  const out = runSync('sgdisk', [`--info=${n}`, disk], { check: true }).stdout;
   if (/does not exist/.test(out)) return undefined;
   const field = (name: string) => new RegExp(`^${name}: (\\S+)`, 'm').exec(out)?.[1] ?? '';
   return {

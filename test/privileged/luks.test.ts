@@ -2,13 +2,13 @@
 // CI's kernel has no device-mapper, so there the QEMU guest of test/boot/raid-luks.test.ts covers it,
 // with a keyFile and a generated key, crypttab and /etc/luks checked on the root). Formatting and
 // the reuse rules without device-mapper are covered in test/stages/disks/luks.test.ts.
-import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Config } from '../../src/stages/context.ts';
 import { runDisks } from '../../src/stages/disks/index.ts';
 import { canRun, kernelHas } from '../helpers/env.ts';
 import { testContext } from '../stages/disks/context.ts';
 import { attach, blkid, cleanUp, dmAvailable, loopAvailable, makeImage, newScratch, uniqueTag, type Scratch } from './loop.ts';
+import { runSync } from '../helpers/process.ts';
 
 let scratch: Scratch;
 beforeEach(() => {
@@ -42,7 +42,7 @@ describe.runIf(canRun('root with loop devices', loopAvailable) && kernelHas('dev
       testContext('/', { 'data:,a%20key': key }),
     );
     expect(blkid(loop)).toMatchObject({ TYPE: 'crypto_LUKS', LABEL: 'secret' });
-    expect(execFileSync('cryptsetup', ['status', name], { encoding: 'utf8' })).toMatch(/discards/);
+    expect(runSync('cryptsetup', ['status', name], { check: true }).stdout).toMatch(/discards/);
     expect(blkid(`/dev/mapper/${name}`)).toMatchObject({ TYPE: 'ext4', LABEL: 'inside' });
     expect(outcome.luksKeys).toEqual({ [name]: key.toString('base64') });
   });

@@ -71,14 +71,14 @@ describe('azure', () => {
     if (!canRun('mkfs.erofs', hasCommand('mkfs.erofs'))) return;
     // The drive is UDF on Azure; test kernels lack UDF, so the same reader runs on EROFS.
     const unlock = await lockDrives();
-    const drive = erofsDrive({ 'ovf-env.xml': '<Environment/>', 'CustomData.bin': CONFIG });
+    const drive = await erofsDrive({ 'ovf-env.xml': '<Environment/>', 'CustomData.bin': CONFIG });
     try {
       t = testContext();
       const found = await readCustomData(t.ctx, ['erofs'], 0);
       expect(found?.text).toBe(CONFIG);
       expect(found?.source).toBe(`${drive.device}:/CustomData.bin`);
     } finally {
-      drive.detach();
+      await drive.detach();
       unlock();
     }
   });
@@ -137,7 +137,7 @@ describe('azure', () => {
       };
       const wireTable: Record<string, string> = {
         '/machine/?comp=goalstate': `${GOAL_STATE.replace('</Container>', '<Configuration><SharedConfig>http://168.63.129.16:80/machine/c-123?comp=config&amp;type=sharedConfig</SharedConfig></Configuration></Container>')}`,
-        '/machine/c-123?comp=config&type=sharedConfig': '<SharedConfig><Instances><Instance id="i" address="10.1.0.4"><InputEndpoints><Endpoint loadBalancedPublicAddress="52.1.2.3:22"/></InputEndpoints></Instance></Instances></SharedConfig>',
+        '/machine/c-123?comp=config&type=sharedConfig': '<SharedConfig><Instances><Instance id="i" address="10.1.0.4"><InputEndpoints><Endpoint loadBalancedPublicAddress="52.9.9.9:80"/><Endpoint loadBalancedPublicAddress="52.1.2.3:22"/></InputEndpoints></Instance></Instances></SharedConfig>',
       };
       const body = wire ? wireTable[req.url ?? ''] : req.headers.metadata === 'true' ? table[req.url ?? ''] : undefined;
       res.writeHead(body === undefined ? 404 : 200);

@@ -87,10 +87,17 @@ describe('afterburn formats', () => {
     expect(attributesFile({ B: '2', A: '1' }, false)).toBe('AFTERBURN_A=1\nAFTERBURN_B=2\n');
   });
 
-  test('hostnames longer than 64 characters are cut, at a dot when there is one', () => {
-    const label = 'a'.repeat(40);
-    expect(truncateHostname(`${label}.${label}.example.com`)).toBe(label);
-    expect(truncateHostname('x'.repeat(70))).toBe('x'.repeat(64));
+  test('hostnames longer than 64 bytes are cut to 64, then at the first dot (Afterburn)', () => {
+    const long = 'helloworld'.repeat(20);
+    // A long GCP name keeps only its first label.
+    expect(truncateHostname(`instance-${'a'.repeat(40)}.us-central1-a.c.my-project-123456.internal`)).toBe(`instance-${'a'.repeat(40)}`);
+    expect(truncateHostname(long.slice(0, 74))).toBe(long.slice(0, 64));
+    expect(truncateHostname(`${long.slice(0, 69)}.example.com`)).toBe(long.slice(0, 64));
+    // The first dot, even where a later one would keep more.
+    expect(truncateHostname(`${long.slice(0, 54)}.example.com`)).toBe(long.slice(0, 54));
+    expect(truncateHostname(`${long.slice(0, 20)}.${long.slice(0, 50)}.example.com`)).toBe(long.slice(0, 20));
+    // 64 bytes or fewer: kept whole, dots and all.
+    expect(truncateHostname(`${long.slice(0, 52)}.example.com`)).toBe(`${long.slice(0, 52)}.example.com`);
     expect(truncateHostname('short.example.com')).toBe('short.example.com');
   });
 });

@@ -18,7 +18,7 @@ let drives: Drive[] = [];
 afterEach(async () => {
   await server?.close();
   await t?.close();
-  for (const d of drives) d.detach();
+  for (const d of drives) await d.detach();
   drives = [];
   server = t = undefined;
 });
@@ -31,8 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => unlock?.());
 
-function drive(label: string, files: Record<string, string>): Drive {
-  const d = configDrive(label, files);
+async function drive(label: string, files: Record<string, string>): Promise<Drive> {
+  const d = await configDrive(label, files);
   drives.push(d);
   return d;
 }
@@ -42,7 +42,7 @@ const OS_USER_DATA = 'openstack/latest/user_data';
 describe.sequential('config drives', () => {
   test('openstack: the config drive answers while the metadata service is unreachable', async () => {
     if (!runnable) return;
-    const d = drive('config-2', { [OS_USER_DATA]: CONFIG });
+    const d = await drive('config-2', { [OS_USER_DATA]: CONFIG });
     t = testContext({ endpoints: { OPENSTACK_METADATA: `http://127.0.0.1:${await freePort()}` } });
     expect(await openstack.fetchConfig(t.ctx)).toEqual({ text: CONFIG, source: `${d.device}:/${OS_USER_DATA}` });
   });
@@ -76,7 +76,7 @@ describe.sequential('config drives', () => {
     await t.close();
     await server.close();
     server = undefined;
-    drive('CONFIG-2', { 'openstack/latest/meta_data.json': '{}' });
+    await drive('CONFIG-2', { 'openstack/latest/meta_data.json': '{}' });
     t = testContext({ endpoints: { OPENSTACK_METADATA: `http://127.0.0.1:${await freePort()}` } });
     expect(await openstack.fetchConfig(t.ctx)).toBeUndefined();
   });
@@ -99,9 +99,10 @@ describe.sequential('config drives', () => {
 
   test('openstack metadata from the config drive', async () => {
     if (!runnable) return;
-    drive('config-2', {
+    await drive('config-2', {
       'openstack/latest/meta_data.json': JSON.stringify({ uuid: 'u-1', hostname: 'os-host', public_keys: { k: 'ssh-ed25519 AAAA os' } }),
-      'ec2/latest/meta-data.json': JSON.stringify({ 'instance-id': 'i-9', 'instance-type': 'm1.small', 'local-ipv4': '10.2.0.9' }),
+      // An empty value is written as it is; ec2's hostname is not a fallback for the OpenStack one.
+      'ec2/latest/meta-data.json': JSON.stringify({ 'instance-id': 'i-9', 'instance-type': 'm1.small', 'local-ipv4': '10.2.0.9', 'public-ipv4': '', hostname: 'ec2-host' }),
     });
     t = testContext({ endpoints: { OPENSTACK_METADATA: 'http://127.0.0.1:9' } });
     expect(await openstack.metadata!(t.ctx)).toEqual({
@@ -111,6 +112,7 @@ describe.sequential('config drives', () => {
         OPENSTACK_INSTANCE_ID: 'i-9',
         OPENSTACK_INSTANCE_TYPE: 'm1.small',
         OPENSTACK_IPV4_LOCAL: '10.2.0.9',
+        OPENSTACK_IPV4_PUBLIC: '',
       },
       sshKeys: ['ssh-ed25519 AAAA os'],
       hostname: 'os-host',
@@ -136,13 +138,31 @@ describe.sequential('config drives', () => {
 
   test('kubevirt: NoCloud cidata or ConfigDrive config-2, whichever is attached', async () => {
     if (!runnable) return;
-    drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: vmi-1\nlocal-hostname: kv\n' });
+    await drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: vmi-1\nlocal-hostname: kv\n' });
     t = testContext();
     expect((await kubevirt.fetchConfig(t.ctx))?.source).toMatch(/:\/user-data$/);
     expect((await kubevirt.metadata!(t.ctx)).attributes).toEqual({ KUBEVIRT_INSTANCE_ID: 'vmi-1', KUBEVIRT_HOSTNAME: 'kv' });
-    drives.pop()!.detach();
-    drive('config-2', { [OS_USER_DATA]: CONFIG });
+    await drives.pop()!.detach();
+    await drive('config-2', {
+      [OS_USER_DATA]: CONFIG,
+      'openstack/latest/meta_data.json': JSON.stringify({ uuid: 'vmi-2', hostname: 'kv2', instance_type: 'u1.small', public_keys: { a: 'ssh-ed25519 AAAA kv' } }),
+      'openstack/latest/network_data.json': JSON.stringify({
+        links: [{ id: 'dhcp0' }, { id: 'static0' }],
+        networks: [
+          { link: 'dhcp0', type: 'ipv4_dhcp' },
+          { link: 'static0', type: 'ipv4', ip_address: '10.0.2.15', netmask: '255.255.255.0' },
+          { link: 'static0', type: 'ipv6', ip_address: 'FD10:0:2:0:0:0:0:F/64' },
+          { link: 'static0', type: 'ipv4', ip_address: '10.0.2.16', netmask: '255.255.255.0' },
+        ],
+      }),
+    });
     expect((await kubevirt.fetchConfig(t.ctx))?.source).toMatch(/:\/openstack\/latest\/user_data$/);
+    // The first link with static addresses, and its first address of each family.
+    expect(await kubevirt.metadata!(t.ctx)).toEqual({
+      attributes: { KUBEVIRT_INSTANCE_ID: 'vmi-2', KUBEVIRT_HOSTNAME: 'kv2', KUBEVIRT_INSTANCE_TYPE: 'u1.small', KUBEVIRT_IPV4: '10.0.2.15', KUBEVIRT_IPV6: 'fd10:0:2::f' },
+      sshKeys: ['ssh-ed25519 AAAA kv'],
+      hostname: 'kv2',
+    });
   });
 
   test('kubevirt: no drive at all is no config after the wait', async () => {
@@ -154,13 +174,42 @@ describe.sequential('config drives', () => {
 
   test('proxmoxve: a #cloud-config user-data is skipped and vendor-data is used', async () => {
     if (!runnable) return;
-    drive('cidata', { 'user-data': '#cloud-config\nhostname: pve\nssh_authorized_keys:\n  - ssh-ed25519 AAAA pve\n', 'vendor-data': CONFIG, 'meta-data': 'instance-id: 101\n' });
+    await drive('cidata', {
+      'user-data': '#cloud-config\nhostname: pve\nmanage_etc_hosts: true\nssh_authorized_keys:\n  - ssh-ed25519 AAAA pve\n',
+      'vendor-data': CONFIG,
+      'meta-data': 'instance-id: 101\nlocal-hostname: not-this-one\n',
+      // Proxmox's network-config (cloud-init v1): the first physical interface's static addresses.
+      'network-config': [
+        'version: 1',
+        'config:',
+        '    - type: physical',
+        '      name: eth0',
+        "      mac_address: 'bc:24:11:00:00:01'",
+        '      subnets:',
+        '      - type: static',
+        "        address: '192.168.1.10'",
+        "        netmask: '255.255.255.0'",
+        "        gateway: '192.168.1.1'",
+        '      - type: static6',
+        "        address: '2001:DB8:85A3:0:0:8A2E:370:0/64'",
+        '    - type: physical',
+        '      name: eth1',
+        '      subnets:',
+        '      - type: static',
+        "        address: '10.9.9.9'",
+        '    - type: nameserver',
+        '      address:',
+        "      - '1.1.1.1'",
+        '',
+      ].join('\n'),
+    });
     t = testContext();
     expect((await proxmoxve.fetchConfig(t.ctx))?.source).toMatch(/:\/vendor-data$/);
+    // As Afterburn: the hostname and keys come from the #cloud-config user-data, not meta-data.
     expect(await proxmoxve.metadata!(t.ctx)).toEqual({
-      attributes: { PROXMOXVE_INSTANCE_ID: '101' },
+      attributes: { PROXMOXVE_INSTANCE_ID: '101', PROXMOXVE_HOSTNAME: 'pve', PROXMOXVE_IPV4: '192.168.1.10', PROXMOXVE_IPV6: '2001:db8:85a3::8a2e:370:0' },
       sshKeys: ['ssh-ed25519 AAAA pve'],
-      hostname: undefined,
+      hostname: 'pve',
     });
   });
 
@@ -174,17 +223,40 @@ describe.sequential('config drives', () => {
 
   test('ibmcloud: user-data and metadata from cidata', async () => {
     if (!runnable) return;
-    drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: ibm-1\nlocal-hostname: ibmhost\n' });
+    // Keys come from the MIME vendor-data's cloud-config part, as Afterburn reads them.
+    const vendorData = [
+      'Content-Type: multipart/mixed; boundary="===XYZ=="',
+      'MIME-Version: 1.0',
+      '',
+      '--===XYZ==',
+      'Content-Type: text/x-shellscript; charset="us-ascii"',
+      '',
+      '#!/bin/sh',
+      '--===XYZ==',
+      'Content-Type: text/cloud-config; charset="us-ascii"',
+      '',
+      '#cloud-config',
+      'ssh_authorized_keys:',
+      '  - ssh-rsa AAAA ibm1 user@x',
+      '  - ssh-rsa AAAA ibm2 user@y',
+      '--===XYZ==--',
+      '',
+    ].join('\n');
+    await drive('cidata', { 'user-data': CONFIG, 'meta-data': 'instance-id: ibm-1\nlocal-hostname: ibmhost\n', 'vendor-data': vendorData });
     t = testContext();
     expect((await ibmcloud.fetchConfig(t.ctx))?.text).toBe(CONFIG);
-    expect((await ibmcloud.metadata!(t.ctx)).attributes).toEqual({ IBMCLOUD_INSTANCE_ID: 'ibm-1', IBMCLOUD_LOCAL_HOSTNAME: 'ibmhost' });
+    expect(await ibmcloud.metadata!(t.ctx)).toEqual({
+      attributes: { IBMCLOUD_INSTANCE_ID: 'ibm-1', IBMCLOUD_LOCAL_HOSTNAME: 'ibmhost' },
+      sshKeys: ['ssh-rsa AAAA ibm1 user@x', 'ssh-rsa AAAA ibm2 user@y'],
+      hostname: 'ibmhost',
+    });
   });
 
   test('powervs and nutanix: wait for config-2 until it appears', async () => {
     if (!runnable) return;
     t = testContext();
-    t.onSleep((n) => {
-      if (n === 5) drive('config-2', { [OS_USER_DATA]: CONFIG, 'openstack/latest/meta_data.json': '{"uuid":"p-1","hostname":"pvs"}' });
+    t.onSleep(async (n) => {
+      if (n === 5) await drive('config-2', { [OS_USER_DATA]: CONFIG, 'openstack/latest/meta_data.json': '{"uuid":"p-1","hostname":"pvs.example.cloud","name":"pvs"}' });
     });
     expect((await powervs.fetchConfig(t.ctx))?.text).toBe(CONFIG);
     expect(t.sleeps).toHaveLength(5);
@@ -198,12 +270,13 @@ describe.sequential('config drives', () => {
     const root = tree({ 'run/systemd/netif/leases/2': `# networkd lease\nADDRESS=10.0.0.7\nSERVER_ADDRESS=127.0.0.1:${server.port}\n` });
     t = testContext({ sysRoot: root });
     expect((await cloudstack.fetchConfig(t.ctx))?.source).toBe(`http://127.0.0.1:${server.port}/latest/user-data`);
-    expect((await cloudstack.metadata!(t.ctx)).attributes).toEqual({ CLOUDSTACK_INSTANCE_ID: 'cs-1' });
+    // Afterburn reports CloudStack's local hostname as an attribute only, never as the hostname.
+    expect(await cloudstack.metadata!(t.ctx)).toEqual({ attributes: { CLOUDSTACK_INSTANCE_ID: 'cs-1' }, sshKeys: [], hostname: undefined });
   });
 
   test('cloudstack: the config drive wins while no lease exists yet', async () => {
     if (!runnable) return;
-    const d = drive('config-2', { 'cloudstack/userdata/user_data.txt': CONFIG });
+    const d = await drive('config-2', { 'cloudstack/userdata/user_data.txt': CONFIG });
     const root = tree({});
     mkdirSync(join(root, 'run/systemd/netif/leases'), { recursive: true });
     t = testContext({ sysRoot: root });
@@ -212,7 +285,7 @@ describe.sequential('config drives', () => {
 
   test('ignition.config.device + ignition.config.path: read from the labelled filesystem', async () => {
     if (!runnable) return;
-    const d = drive('kcfgdev', { 'cfg/user.ign': CONFIG });
+    const d = await drive('kcfgdev', { 'cfg/user.ign': CONFIG });
     t = testContext();
     const sources = userConfigSources(parseKernelParams('ignition.config.device=kcfgdev ignition.config.path=/cfg/user.ign'), ['/run/ignition'], 'metal');
     expect(sources.map((s) => s.kind)).toEqual(['cmdline-device', 'system', 'platform']);

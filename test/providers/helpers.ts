@@ -1,7 +1,6 @@
 // Test scaffolding for providers: a ProviderContext wired to real exec/blkid/mount, a fake retry
 // clock, a metadata server on 127.0.0.1 (startable on a fixed port, so "network not up yet" is a
 // real connection refusal), and loop-mounted config drives made with mkfs.ext4 -d.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -13,6 +12,7 @@ import { toolsFromEnv } from '../../src/system/distro.ts';
 import { createExec } from '../../src/system/exec.ts';
 import { createLogger, memorySink } from '../../src/system/log.ts';
 import type { ProviderContext } from '../../src/providers/types.ts';
+import { run } from '../helpers/process.ts';
 
 export interface TestContext {
   ctx: ProviderContext;
@@ -25,7 +25,9 @@ export interface TestContext {
   close: () => Promise<void>;
 }
 
-export function testContext(options: { offline?: boolean; endpoints?: Record<string, string>; sysRoot?: string; env?: NodeJS.ProcessEnv; totalMs?: number } = {}): TestContext {
+export function testContext(
+  options: { offline?: boolean; endpoints?: Record<string, string>; sysRoot?: string; env?: NodeJS.ProcessEnv; totalMs?: number; realClock?: boolean } = {},
+): TestContext {
   const { sink, lines } = memorySink();
   const log = createLogger({ stage: 'fetch', sink });
   const sleeps: number[] = [];
@@ -35,10 +37,12 @@ export function testContext(options: { offline?: boolean; endpoints?: Record<str
     offline: options.offline ?? false,
     timeouts: { responseHeadersMs: 5_000, totalMs: options.totalMs ?? 0 },
     log: (line) => lines.push(line),
-    now: () => clock,
+    // A real clock where a deadline must hold in wall time (hooks cut off by a timer).
+    now: options.realClock === true ? Date.now : () => clock,
     sleep: async (ms) => {
       sleeps.push(ms);
-      clock += ms;
+      if (options.realClock === true) await new Promise((resolve) => setTimeout(resolve, ms));
+      else clock += ms;
       await hook(sleeps.length);
     },
   });
@@ -144,7 +148,27 @@ export function tree(files: Record<string, string | Buffer>): string {
 
 export interface Drive {
   device: string;
-  detach: () => void;
+  detach: () => Promise<void>;
+}
+
+/** Runs a tool the drive helpers need; its stderr is the error when it fails. */
+async function must(command: string, args: readonly string[]): Promise<string> {
+  const r = await run(command, args, { timeoutMs: 60_000 });
+  if (r.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.exitCode}): ${r.stderr.trim()}`);
+  return r.stdout.trim();
+}
+
+/** Attaches `image` to a free loop device; detaching also removes the image and its source tree. */
+async function loopDrive(image: string, dir: string): Promise<Drive> {
+  const device = await must('losetup', ['-f', '--show', image]);
+  return {
+    device,
+    detach: async () => {
+      await must('losetup', ['-d', device]);
+      rmSync(dirname(image), { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -152,39 +176,23 @@ export interface Drive {
  * Real config drives are ISO 9660 or VFAT; providers mount with `-t auto`, so the filesystem type
  * does not matter to them, and ext4 is what every test kernel can mount.
  */
-export function configDrive(label: string, files: Record<string, string | Buffer>): Drive {
+export async function configDrive(label: string, files: Record<string, string | Buffer>): Promise<Drive> {
   const dir = tree(files);
   const image = join(mkdtempSync(join(tmpdir(), 'kindling-drive-img-')), 'drive.img');
-  execFileSync('truncate', ['-s', '8M', image]);
-  execFileSync('mkfs.ext4', ['-q', '-L', label, '-d', dir, image]);
-  const device = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
-  return {
-    device,
-    detach: () => {
-      execFileSync('losetup', ['-d', device]);
-      rmSync(dirname(image), { recursive: true, force: true });
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  await must('truncate', ['-s', '8M', image]);
+  await must('mkfs.ext4', ['-q', '-L', label, '-d', dir, image]);
+  return loopDrive(image, dir);
 }
 
 /**
  * An unlabelled EROFS image on a loop device, for lookups by filesystem type (Azure's custom-data
  * CD-ROM is UDF, which test kernels lack). EROFS keeps the lookup away from other tests' ext4 disks.
  */
-export function erofsDrive(files: Record<string, string | Buffer>): Drive {
+export async function erofsDrive(files: Record<string, string | Buffer>): Promise<Drive> {
   const dir = tree(files);
   const image = join(mkdtempSync(join(tmpdir(), 'kindling-drive-img-')), 'drive.img');
-  execFileSync('mkfs.erofs', ['--quiet', image, dir]);
-  const device = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
-  return {
-    device,
-    detach: () => {
-      execFileSync('losetup', ['-d', device]);
-      rmSync(dirname(image), { recursive: true, force: true });
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  await must('mkfs.erofs', ['--quiet', image, dir]);
+  return loopDrive(image, dir);
 }
 
 const DRIVE_LOCK = join(tmpdir(), 'kindling-provider-drives.lock');

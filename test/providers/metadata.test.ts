@@ -2,6 +2,8 @@
 // from 127.0.0.1, and the attributes, SSH keys and hostname Afterburn would report from it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
+import { canonicalIp, indexed } from '../../src/providers/attributes.ts';
+import { parseBlockYaml } from '../../src/providers/block-yaml.ts';
 import { getProvider } from '../../src/providers/index.ts';
 import type { Metadata } from '../../src/providers/types.ts';
 import { startServer, testContext, type MetadataServer, type TestContext } from './helpers.ts';
@@ -55,7 +57,12 @@ const CASES: Case[] = [
         region: 'ams3',
         public_keys: ['ssh-ed25519 AAAA do'],
         interfaces: {
-          public: [{ ipv4: { ip_address: '1.1.1.1' }, anchor_ipv4: { ip_address: '10.20.0.5' }, ipv6: { ip_address: '2a03::1' } }],
+          // IPv6 as the service may spell it; Afterburn prints the parsed address. The second public
+          // interface has only IPv6, so its IPv4 index 1 stays unused rather than shifting.
+          public: [
+            { ipv4: { ip_address: '1.1.1.1' }, anchor_ipv4: { ip_address: '10.20.0.5' }, ipv6: { ip_address: '2A03:B0C0:0002:00D0:0000:0000:0F2C:5001' } },
+            { ipv6: { ip_address: '2a03:0:0:0:0:0:0:1' } },
+          ],
           private: [{ ipv4: { ip_address: '10.110.0.2' } }],
         },
       }),
@@ -66,7 +73,8 @@ const CASES: Case[] = [
         DIGITALOCEAN_REGION: 'ams3',
         DIGITALOCEAN_IPV4_PUBLIC_0: '1.1.1.1',
         DIGITALOCEAN_IPV4_ANCHOR_0: '10.20.0.5',
-        DIGITALOCEAN_IPV6_PUBLIC_0: '2a03::1',
+        DIGITALOCEAN_IPV6_PUBLIC_0: '2a03:b0c0:2:d0::f2c:5001',
+        DIGITALOCEAN_IPV6_PUBLIC_1: '2a03::1',
         DIGITALOCEAN_IPV4_PRIVATE_0: '10.110.0.2',
       },
       sshKeys: ['ssh-ed25519 AAAA do'],
@@ -77,7 +85,43 @@ const CASES: Case[] = [
     id: 'hetzner',
     endpoint: 'HETZNER_METADATA',
     routes: {
-      '/hetzner/v1/metadata': 'hostname: hz-1\ninstance-id: 123\npublic-ipv4: 5.5.5.5\navailability-zone: fsn1-dc14\nregion: eu-central\nnetwork-config:\n  config: []\n',
+      // Shaped like the service's (PyYAML) output, including a multi-line quoted vendor_data.
+      '/hetzner/v1/metadata': [
+        'availability-zone: fsn1-dc14',
+        'hostname: hz-1',
+        'instance-id: 123',
+        "local-ipv4: ''",
+        'network-config:',
+        '  config:',
+        '  - mac_address: 96:00:00:00:00:01',
+        '    name: eth0',
+        '    subnets:',
+        '    - ipv4: true',
+        '      type: dhcp',
+        '    - address: 2A01:4F8:C012:0000:0000:0000:0000:0001/64',
+        '      gateway: fe80::1',
+        '      ipv6: true',
+        '      type: static',
+        '    type: physical',
+        '  version: 1',
+        'public-ipv4: 5.5.5.5',
+        'public-keys: []',
+        'region: eu-central',
+        'vendor_data: "#cloud-config\\nruncmd:\\n- [sh, -c, echo',
+        '  \\ hi]\\n"',
+        '',
+      ].join('\n'),
+      '/hetzner/v1/metadata/private-networks': [
+        '- alias_ips: []',
+        '  interface_num: 2',
+        '  ip: 10.0.0.2',
+        '  network_id: 1',
+        '- alias_ips: []',
+        '  interface_num: 3',
+        '  ip: 10.128.0.2',
+        '',
+      ].join('\n'),
+      '/hetzner/v1/metadata/hostname': 'hz-1',
       '/hetzner/v1/metadata/public-keys': JSON.stringify(['ssh-ed25519 AAAA hz']),
     },
     expected: {
@@ -85,6 +129,9 @@ const CASES: Case[] = [
         HETZNER_HOSTNAME: 'hz-1',
         HETZNER_INSTANCE_ID: '123',
         HETZNER_PUBLIC_IPV4: '5.5.5.5',
+        HETZNER_PUBLIC_IPV6: '2a01:4f8:c012::1',
+        HETZNER_PRIVATE_IPV4_0: '10.0.0.2',
+        HETZNER_PRIVATE_IPV4_1: '10.128.0.2',
         HETZNER_AVAILABILITY_ZONE: 'fsn1-dc14',
         HETZNER_REGION: 'eu-central',
       },
@@ -165,7 +212,14 @@ const CASES: Case[] = [
         plan: 'c3.small.x86',
         ssh_keys: ['ssh-ed25519 AAAA pk'],
         phone_home_url: 'PHONE',
-        network: { addresses: [{ address_family: 4, public: true, address: '147.1.1.1', gateway: '147.1.1.0' }, { address_family: 4, public: false, address: '10.0.0.3', gateway: '10.0.0.1' }] },
+        network: {
+          addresses: [
+            { address_family: 4, public: true, address: '147.1.1.1', gateway: '147.1.1.0' },
+            { address_family: 4, public: false, address: '10.0.0.3', gateway: '10.0.0.1' },
+            { address_family: 6, public: true, address: '2604:1380:0:0:0:0:0:1', gateway: '2604:1380::' },
+            { address_family: 6, public: false, address: 'FD00::5', gateway: 'fd00::' },
+          ],
+        },
       }),
     },
     expected: {
@@ -174,9 +228,9 @@ const CASES: Case[] = [
         PACKET_PLAN: 'c3.small.x86',
         PACKET_PHONE_HOME_URL: 'PHONE',
         PACKET_IPV4_PUBLIC_0: '147.1.1.1',
-        PACKET_IPV4_PUBLIC_GATEWAY_0: '147.1.1.0',
         PACKET_IPV4_PRIVATE_0: '10.0.0.3',
-        PACKET_IPV4_PRIVATE_GATEWAY_0: '10.0.0.1',
+        PACKET_IPV6_PUBLIC_0: '2604:1380::1',
+        PACKET_IPV6_PRIVATE_0: 'fd00::5',
       },
       sshKeys: ['ssh-ed25519 AAAA pk'],
       hostname: 'pk',
@@ -256,5 +310,31 @@ describe('packet status hook', () => {
       { state: 'running', message: 'Ignition disks: stage completed' },
       { state: 'failed', message: 'Ignition files: boom' },
     ]);
+  });
+});
+
+describe('addresses as Afterburn prints them', () => {
+  test.each([
+    ['2604:A880:0800:0010:0000:0000:08A5:4001', '2604:a880:800:10::8a5:4001'],
+    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'],
+    ['0:0:0:0:0:0:0:1', '::1'],
+    ['::FFFF:C000:0280', '::ffff:192.0.2.128'],
+    ['2a01:4f8::1/64', '2a01:4f8::1'],
+    ['192.0.2.7', '192.0.2.7'],
+    ['not-an-address', 'not-an-address'],
+  ])('%s -> %s', (given, printed) => {
+    expect(canonicalIp(given)).toBe(printed);
+  });
+
+  test('a missing value leaves its index unused', () => {
+    expect(indexed('X', [undefined, 'a', '', 'b'])).toEqual({ X_1: 'a', X_3: 'b' });
+  });
+});
+
+describe('block YAML', () => {
+  test('sequences at their key\'s indentation, nested items, quoted and empty-flow scalars', () => {
+    const doc = parseBlockYaml(["a: 'it''s'", 'b:', '- x: "1"', '  y:', '  - true', '  - []', 'c: {}', 'd:', '  e: f'].join('\n'));
+    expect(doc).toEqual({ a: "it's", b: [{ x: '1', y: [true, []] }], c: {}, d: { e: 'f' } });
   });
 });

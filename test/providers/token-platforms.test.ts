@@ -109,7 +109,7 @@ function scw(userData: string | undefined) {
       res.end(userData ?? '');
     } else if (req.url === '/conf?format=json') {
       res.writeHead(200);
-      res.end(JSON.stringify({ id: 'scw-1', hostname: 'scw', commercial_type: 'DEV1-S', public_ip: { address: '51.1.1.1' }, location: { zone_id: 'par1' }, ssh_public_keys: [{ key: 'ssh-ed25519 AAAA scw' }] }));
+      res.end(JSON.stringify({ id: 'scw-1', hostname: 'scw', commercial_type: 'DEV1-S', private_ip: '10.1.1.1', public_ip: { address: '51.1.1.1' }, ipv6: { address: '2001:bc8::1' }, location: { zone_id: 'par1' }, ssh_public_keys: [{ key: 'ssh-ed25519 AAAA scw' }] }));
     } else if (req.url === '/state' && req.method === 'PATCH') {
       res.writeHead(200);
       res.end('{}');
@@ -152,7 +152,9 @@ describe('scaleway', () => {
       SCALEWAY_HOSTNAME: 'scw',
       SCALEWAY_INSTANCE_ID: 'scw-1',
       SCALEWAY_INSTANCE_TYPE: 'DEV1-S',
-      SCALEWAY_PUBLIC_IPV4: '51.1.1.1',
+      SCALEWAY_IPV4_PRIVATE: '10.1.1.1',
+      SCALEWAY_IPV4_PUBLIC: '51.1.1.1',
+      SCALEWAY_IPV6_PUBLIC: '2001:bc8::1',
       SCALEWAY_ZONE_ID: 'par1',
     });
     expect(md.sshKeys).toEqual(['ssh-ed25519 AAAA scw']);

@@ -114,6 +114,11 @@ describe('status policy and retries', () => {
     expect(ctx.slept).toEqual([200, 400]);
     expect(ctx.lines.filter((l) => l.includes('attempt #'))).toHaveLength(3);
     expect(ctx.lines).toContain('GET result: Service Unavailable');
+    // Each retry says why: the status code, not only the attempt number.
+    expect(ctx.lines.filter((l) => l.startsWith('retrying '))).toEqual([
+      expect.stringMatching(/ in 200 ms: HTTP status 500 Internal Server Error$/),
+      expect.stringMatching(/ in 400 ms: HTTP status 503 Service Unavailable$/),
+    ]);
   });
 
   test('404 is not retried and says resource not found, with the path and the URL', async () => {

@@ -1,13 +1,13 @@
 // Real servers on 127.0.0.1 for the resource tests: an HTTP(S) origin with per-test handlers, a
 // forward proxy (absolute-form and CONNECT) that records what went through it, TLS material made
 // with the openssl CLI, and a fake clock for the retry loop.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runSync } from '../helpers/process.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -106,7 +106,7 @@ export interface TlsFiles {
 export function makeTls(): TlsFiles {
   const dir = mkdtempSync(join(tmpdir(), 'kindling-tls-'));
   const run = (...args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    runSync('openssl', args, { cwd: dir, check: true });
   };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Kindling Test CA',

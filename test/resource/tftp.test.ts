@@ -1,6 +1,5 @@
 // TFTP against Debian's tftpd-hpa (in.tftpd in the foreground on a free high port, as this test's
 // child): small and multi-block files, the blksize/tsize negotiation, gzip, hashes, and not-found.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,12 +13,13 @@ import { createFetchContext } from '../../src/resource/context.ts';
 import { fetchResource, fetchToBuffer } from '../../src/resource/fetch.ts';
 import { requestedBlockSize } from '../../src/resource/tftp.ts';
 import { canRun, hasCommand, isRoot } from '../helpers/env.ts';
+import { start, type Child } from '../helpers/process.ts';
 import { installTo } from './servers.ts';
 
 const available = canRun('root and in.tftpd (tftpd-hpa)', isRoot && hasCommand('in.tftpd'));
 let served: string;
 let scratch: string;
-let servers: ChildProcess[] = [];
+let servers: Child[] = [];
 let base: string;
 /** A second server that refuses the blksize option, so transfers use RFC 1350's 512-byte blocks. */
 let plainBase: string;
@@ -52,7 +52,7 @@ describe.runIf(available)('tftp', () => {
 
   async function startTftpd(extra: string[]): Promise<string> {
     const port = await freeUdpPort();
-    servers.push(spawn('in.tftpd', ['--foreground', '--address', `127.0.0.1:${port}`, ...extra, '--secure', served], { stdio: 'ignore' }));
+    servers.push(start('in.tftpd', ['--foreground', '--address', `127.0.0.1:${port}`, ...extra, '--secure', served], { output: 'ignore' }));
     const url = `tftp://127.0.0.1:${port}`;
     // Wait until it answers: a request for a missing file gets an error packet back.
     const ctx = createFetchContext();
@@ -68,7 +68,7 @@ describe.runIf(available)('tftp', () => {
   }
 
   afterAll(async () => {
-    for (const s of servers) s.kill();
+    await Promise.all(servers.map((s) => s.stop()));
     servers = [];
     await rm(served, { recursive: true, force: true });
     await rm(scratch, { recursive: true, force: true });
@@ -136,3 +136,16 @@ describe.runIf(available)('tftp', () => {
     });
   });
 });
+
+test('a server that never answers: retransmissions are logged with their reason, then the fetch fails', async () => {
+  const silent = createSocket('udp4');
+  await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+  const lines: string[] = [];
+  try {
+    const source = `tftp://127.0.0.1:${silent.address().port}/f`;
+    await expect(fetchToBuffer({ source }, createFetchContext({ log: (l) => lines.push(l) }))).rejects.toMatchObject({ code: 'FETCH_FAILED' });
+    expect(lines.filter((l) => l.includes('no answer within 1000 ms; retransmission #'))).toHaveLength(5);
+  } finally {
+    silent.close();
+  }
+}, 30_000);

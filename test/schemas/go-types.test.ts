@@ -1,21 +1,17 @@
 // Checks every title and x-go-type of the schemas against Debian's ignition-validate (Ignition
 // 2.14, specs 3.0-3.3): a wrong-typed value at each field must give exactly the Go type error
 // that the schema predicts, which proves both the names and that upstream knows the key.
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { schemas } from '../../schemas/ignition/index.ts';
 import { canRun, hasCommand } from '../helpers/env.ts';
 import { configWith, ELEMENT, fields, goPath, typesOf, type SchemaNode } from './schema-walk.ts';
+import { runSync } from '../helpers/process.ts';
 
 const available = canRun('ignition-validate (Debian package ignition)', hasCommand('ignition-validate'));
 
 function validate(config: unknown): string {
-  try {
-    return execFileSync('ignition-validate', ['-'], { input: JSON.stringify(config), encoding: 'utf8' });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout: string; stderr: string };
-    return `${stdout}${stderr}`;
-  }
+  const { exitCode, stdout, stderr } = runSync('ignition-validate', ['-'], { input: JSON.stringify(config) });
+  return exitCode === 0 ? stdout : `${stdout}${stderr}`;
 }
 
 /** Puts ignition.version next to whatever the field's config has under `ignition`. */

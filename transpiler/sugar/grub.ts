@@ -6,7 +6,7 @@ import type { Context } from '../context.ts';
 import { encodeContent } from '../data-url.ts';
 import type { SourceObject } from '../decode.ts';
 import type { Tracked } from '../merge-generated.ts';
-import { identitySet, record } from '../translation-set.ts';
+import { identitySet, recordAll } from '../translation-set.ts';
 
 const users = (grub: SourceObject | undefined): SourceObject[] =>
   Array.isArray(grub?.users) ? (grub.users as SourceObject[]) : [];
@@ -33,16 +33,15 @@ export function generateGrub(grub: SourceObject | undefined, ctx: Context): Trac
     allowGzip: !(ctx.flavor.openshift !== undefined && ctx.flavor.openshift <= 9),
     legacy: false,
   });
-  const set = identitySet();
-  record(set, ['storage', 'filesystems', 0], ['grub', 'users']);
-  record(set, ['storage', 'files', 0], ['grub', 'users']);
-  // OpenShift 4.23 cannot append, so the file gets whole contents there.
-  const appendForbidden = ctx.flavor.variant === 'openshift';
+  // The MCO cannot append. openshift 4.23-exp turns the append into whole contents; the stable
+  // openshift versions keep the append, which their field filter then refuses like any other.
+  const appendForbidden = ctx.flavor.variant === 'openshift' && (ctx.flavor.openshift ?? 0) >= 23;
   const file: Record<string, unknown> = { path: '/boot/grub2/user.cfg' };
   if (appendForbidden) file.contents = encoded;
   else file.append = [encoded];
-  return {
-    config: { storage: { files: [file], filesystems: [{ device: '/dev/disk/by-label/boot', format: 'ext4', path: '/boot' }] } },
-    set,
-  };
+  const filesystem = { device: '/dev/disk/by-label/boot', format: 'ext4', path: '/boot' };
+  const set = identitySet();
+  recordAll(set, ['storage', 'filesystems', 0], filesystem, ['grub', 'users']);
+  recordAll(set, ['storage', 'files', 0], file, ['grub', 'users']);
+  return { config: { storage: { files: [file], filesystems: [filesystem] } }, set };
 }

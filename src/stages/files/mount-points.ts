@@ -8,7 +8,7 @@ import { isInsideRoot, relativeToRoot, resolveInRoot } from '../../system/path.t
 import type { PasswdUser } from '../context.ts';
 import { lstatOrNull } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
-import { findUser } from './user-db.ts';
+import { findUser } from '../../system/user-db.ts';
 import { isRoot } from '../../system/identity.ts';
 
 

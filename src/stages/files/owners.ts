@@ -6,7 +6,7 @@ import { chmodSync, lchownSync, lstatSync } from 'node:fs';
 import { ProvisionError } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import type { Node } from '../context.ts';
-import { findGroup, findUser } from './user-db.ts';
+import { findGroup, findUser } from '../../system/user-db.ts';
 
 export interface Owner {
   uid: number | undefined;

@@ -4,7 +4,7 @@
 import type { PasswdGroup, PasswdUser } from '../context.ts';
 import type { FilesRun } from './files-run.ts';
 import { stepError } from './files-run.ts';
-import { findGroup, findUser } from './user-db.ts';
+import { findGroup, findUser } from '../../system/user-db.ts';
 import { writeSshKeys } from './ssh-keys.ts';
 
 interface Argv {

@@ -9,7 +9,7 @@ import { messageFor } from '../../messages.ts';
 import { resolveInRoot } from '../../system/path.ts';
 import { lstatOrNull, writeAtomic } from './atomic-write.ts';
 import type { FilesRun } from './files-run.ts';
-import { findUser } from './user-db.ts';
+import { findUser } from '../../system/user-db.ts';
 import { isRoot } from '../../system/identity.ts';
 
 

@@ -1,12 +1,12 @@
 // Differential test against upstream: Debian's ignition-validate 2.14 (package `ignition`) judges
 // the same configs, and its entries (path and message, positions dropped) must equal ours. Only
 // configs free of the rules added after 2.14 are used; its two renamed strings are mapped.
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatIgnitionLine } from '../../../src/report.ts';
 import { validateSemantics } from '../../../src/config/rules/index.ts';
 import type { SpecVersion } from '../../../src/config/versions.ts';
 import { canRun, hasCommand } from '../../helpers/env.ts';
+import { runSync } from '../../helpers/process.ts';
 
 const available = canRun('ignition-validate (Debian package ignition)', hasCommand('ignition-validate'));
 
@@ -109,14 +109,8 @@ add('3.3.0', {
 
 /** Upstream's lines without positions, with 2.14's two outdated strings brought up to date. */
 function upstream(text: string): string[] {
-  let out: string;
-  try {
-    out = execFileSync('ignition-validate', ['-'], { input: text, encoding: 'utf8' });
-  } catch (failure) {
-    out = (failure as { stdout: string }).stdout;
-  }
-  return out
-    .split('\n')
+  return runSync('ignition-validate', ['-'], { input: text })
+    .stdout.split('\n')
     .filter((line) => line !== '')
     .map((line) =>
       line

@@ -2,9 +2,9 @@
 // Debian's Ignition 2.14 and Kindling's built CLI invoked through a symlink named `ignition`.
 // Shared by the differential runner test and bench/fetch; everything is asynchronous because
 // the HTTP server the configs point at lives in the calling process.
-import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { run, runSync } from '../../helpers/process.ts';
 
 export const IGNITION_BIN = process.env.IGNITION_BIN ?? '/usr/lib/dracut/modules.d/30ignition/ignition';
 
@@ -54,7 +54,7 @@ export interface RunRequest {
 export function installKindling(into: string): string {
   const repo = repository();
   const dist = process.env.KINDLING_DIST_ESM ?? join(repo, 'dist/esm');
-  if (!existsSync(join(dist, 'kindling.js'))) execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'ignore' });
+  if (!existsSync(join(dist, 'kindling.js'))) runSync('npm', ['run', 'build'], { cwd: repo, check: true });
   const dir = join(into, 'kindling');
   cpSync(dist, dir, { recursive: true });
   chmodSync(join(dir, 'kindling.js'), 0o755);
@@ -71,21 +71,12 @@ export function installSetfilesStub(into: string): string {
   return dir;
 }
 
-function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string; ms: number }> {
-  return new Promise((done, fail) => {
-    const start = performance.now();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    // A runner that retries forever must fail the case, not hang the suite.
-    const guard = setTimeout(() => child.kill('SIGKILL'), STAGE_TIMEOUT_MS);
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', fail);
-    child.on('close', (status) => {
-      clearTimeout(guard);
-      done({ status, output, ms: performance.now() - start });
-    });
-  });
+async function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: string; ok: boolean; output: string; ms: number }> {
+  const start = performance.now();
+  // A runner that retries forever must fail the case, not hang the suite.
+  const result = await run(command, args, { env, timeoutMs: STAGE_TIMEOUT_MS });
+  const status = result.timedOut ? `timed out after ${STAGE_TIMEOUT_MS} ms` : (result.signal ?? String(result.exitCode));
+  return { status, ok: result.exitCode === 0, output: `${result.stdout}${result.stderr}`, ms: performance.now() - start };
 }
 
 async function runStages(
@@ -103,10 +94,10 @@ async function runStages(
     const flags = stage === 'files' ? ['-stage', stage, '-root', request.root, ...common] : ['-stage', stage, '-neednet', join(request.dir, 'run/neednet'), ...common];
     const [cmd, args] = command(stage, flags);
     const [wrapper, ...wrapArgs] = request.wrap ?? [];
-    const run = await (wrapper === undefined ? runProcess(cmd, args, env) : runProcess(wrapper, [...wrapArgs, cmd, ...args], env));
-    result.output += `--- ${stage} (exit ${run.status})\n${run.output}`;
-    result.ms[stage] = run.ms;
-    if (run.status !== 0 && result.ok) {
+    const outcome = await (wrapper === undefined ? runProcess(cmd, args, env) : runProcess(wrapper, [...wrapArgs, cmd, ...args], env));
+    result.output += `--- ${stage} (exit ${outcome.status})\n${outcome.output}`;
+    result.ms[stage] = outcome.ms;
+    if (!outcome.ok && result.ok) {
       result.ok = false;
       result.failedStage = stage;
     }

@@ -1,6 +1,5 @@
 // Filesystem creation and reuse on sparse image files with the real mkfs tools and blkid
 // (no root needed: both work on regular files). Results are read back with `blkid -p`.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import type { FilesystemSpec } from '../../../src/stages/disks/spec.ts';
 import { canRun, hasCommand } from '../../helpers/env.ts';
 import { testContext } from './context.ts';
 import { failure } from '../../helpers/failure.ts';
+import { runSync } from '../../helpers/process.ts';
 
 const PATH = ['storage', 'filesystems', 0];
 const tools = toolsFromEnv();
@@ -63,7 +63,7 @@ function image(mib: number): string {
 
 function blkid(file: string): Record<string, string> {
   try {
-    const out = execFileSync('blkid', ['-p', '-o', 'export', file], { encoding: 'utf8' });
+    const out = runSync('blkid', ['-p', '-o', 'export', file], { check: true }).stdout;
     return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   } catch {
     return {};
@@ -97,7 +97,7 @@ describe.each(FORMATS)('$format on an image file', ({ format, tool, mib, label, 
 describe.runIf(canRun('mkfs.ext4', hasCommand('mkfs.ext4')))('reuse rules', () => {
   test('a different existing filesystem is refused without wipeFilesystem and the image is untouched', async () => {
     const file = image(16);
-    execFileSync('mkfs.ext4', ['-q', '-L', 'keep', file]);
+    runSync('mkfs.ext4', ['-q', '-L', 'keep', file], { check: true });
     const before = blkid(file);
     const error = await failure(() => createFilesystem(testContext(), { device: file, format: 'ext4', label: 'other' }, PATH));
     expect(error.code).toBe('FILESYSTEM_MISMATCH');
@@ -110,14 +110,14 @@ describe.runIf(canRun('mkfs.ext4', hasCommand('mkfs.ext4')))('reuse rules', () =
 
   test('wipeFilesystem replaces whatever is there', async () => {
     const file = image(16);
-    execFileSync('mkfs.ext4', ['-q', '-L', 'old', file]);
+    runSync('mkfs.ext4', ['-q', '-L', 'old', file], { check: true });
     await createFilesystem(testContext(), { device: file, format: 'vfat', label: 'NEW', wipeFilesystem: true }, PATH);
     expect(blkid(file)).toMatchObject({ TYPE: 'vfat', LABEL: 'NEW' });
   });
 
   test('format none wipes signatures only when asked, and refuses a filesystem otherwise', async () => {
     const file = image(16);
-    execFileSync('mkfs.ext4', ['-q', file]);
+    runSync('mkfs.ext4', ['-q', file], { check: true });
     expect((await failure(() => createFilesystem(testContext(), { device: file, format: 'none' }, PATH))).code).toBe('FILESYSTEM_MISMATCH');
     await createFilesystem(testContext(), { device: file, format: 'none', wipeFilesystem: true }, PATH);
     expect(blkid(file)).toEqual({});

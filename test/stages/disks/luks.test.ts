@@ -1,6 +1,5 @@
 // LUKS header creation and the reuse rules on a plain image file with the real cryptsetup
 // (formatting needs no device-mapper; opening does, and is covered in test/privileged/).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import type { LuksSpec } from '../../../src/stages/disks/spec.ts';
 import { canRun, hasCommand } from '../../helpers/env.ts';
 import { testContext } from './context.ts';
 import { failure } from '../../helpers/failure.ts';
+import { runSync } from '../../helpers/process.ts';
 
 const PATH = ['storage', 'luks', 0];
 // Cheap key derivation keeps each luksFormat well under a second.
@@ -66,7 +66,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function dump(): string {
-  return execFileSync('cryptsetup', ['luksDump', image], { encoding: 'utf8' });
+  return runSync('cryptsetup', ['luksDump', image], { check: true }).stdout;
 }
 
 describe.runIf(canRun('cryptsetup', hasCommand('cryptsetup')))('preparing a volume on an image file', () => {
@@ -85,7 +85,7 @@ describe.runIf(canRun('cryptsetup', hasCommand('cryptsetup')))('preparing a volu
     expect(header).toMatch(/^Version:\s+2$/m);
     expect(header).toMatch(/^Label:\s+secret$/m);
     expect(header).toMatch(/^UUID:\s+3f1c9b7e-4a2d-4e5f-8a6b-7c8d9e0f1a2b$/m);
-    execFileSync('cryptsetup', ['luksOpen', '--test-passphrase', '--key-file', key, image]);
+    runSync('cryptsetup', ['luksOpen', '--test-passphrase', '--key-file', key, image], { check: true });
 
     expect(await prepareVolume(testContext(), spec(), image, key, true, PATH)).toBe('reused');
     expect(dump()).toBe(header);
@@ -108,7 +108,7 @@ describe.runIf(canRun('cryptsetup', hasCommand('cryptsetup')))('preparing a volu
   });
 
   test('a filesystem is refused without wipeVolume and replaced with it', async () => {
-    execFileSync('mkfs.ext4', ['-q', image]);
+    runSync('mkfs.ext4', ['-q', image], { check: true });
     const error = await failure(() => prepareVolume(testContext(), spec(), image, key, true, PATH));
     expect(error.message).toBe(`volume at "${image}" is not of the correct type (found ext4) and a volume wipe was not requested`);
     expect(await prepareVolume(testContext(), spec({ wipeVolume: true }), image, key, true, PATH)).toBe('formatted');

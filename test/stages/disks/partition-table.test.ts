@@ -1,11 +1,11 @@
 // Our GPT reader against sgdisk's own view of images sgdisk wrote.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeGuid, parseGptHeader, readPartitionTable } from '../../../src/stages/disks/partition-table.ts';
 import { canRun, hasCommand } from '../../helpers/env.ts';
+import { runSync } from '../../helpers/process.ts';
 
 let dir = '';
 beforeAll(() => {
@@ -34,16 +34,16 @@ test('a disk without a GPT has no partitions and the fallback sector size', asyn
 describe.runIf(canRun('sgdisk', hasCommand('sgdisk')))('tables written by sgdisk', () => {
   test('every field matches sgdisk --info, including gaps in numbering and unicode names', async () => {
     const file = image('disk.img', 32);
-    execFileSync('sgdisk', [
+    runSync('sgdisk', [
       '--new=1:2048:+2048', '--change-name=1:EFI-SYSTEM', '--typecode=1:C12A7328-F81F-11D2-BA4B-00A0C93EC93B',
       '--new=3:0:+4096', '--change-name=3:données', '--partition-guid=3:5A4D6B1E-2F3C-4D5E-8F90-A1B2C3D4E5F6',
       file,
-    ]);
+    ], { check: true });
     const table = await readPartitionTable(file, 512);
     expect(table.sectorSize).toBe(512);
     expect(table.partitions.map((p) => p.number)).toEqual([1, 3]);
     for (const part of table.partitions) {
-      const out = execFileSync('sgdisk', [`--info=${part.number}`, file], { encoding: 'utf8' });
+      const out = runSync('sgdisk', [`--info=${part.number}`, file], { check: true }).stdout;
       expect(part.typeGuid).toBe(/GUID code: (\S+)/.exec(out)?.[1]);
       expect(part.guid).toBe(/unique GUID: (\S+)/.exec(out)?.[1]);
       expect(part.startSector).toBe(Number(/First sector: (\d+)/.exec(out)?.[1]));

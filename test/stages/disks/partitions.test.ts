@@ -1,7 +1,6 @@
 // Partitioning real sparse image files with the real sgdisk (no root needed: sgdisk edits files
 // as it edits disks). Results are read back with `sgdisk --info`, independently of our GPT reader.
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { partitionDisk } from '../../../src/stages/disks/partitions.ts';
 import type { DiskSpec } from '../../../src/stages/disks/spec.ts';
 import { canRun, hasCommand } from '../../helpers/env.ts';
 import { testContext } from './context.ts';
+import { runSync } from '../../helpers/process.ts';
 
 const LINUX = '0FC63DAF-8483-4772-8E79-3D69D8477DE4';
 const ESP = 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B';
@@ -29,7 +29,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `sgdisk --info=N` as a record (the oracle). */
 function info(n: number) {
-  const out = execFileSync('sgdisk', [`--info=${n}`, image], { encoding: 'utf8' });
+  const out = runSync('sgdisk', [`--info=${n}`, image], { check: true }).stdout;
   if (/does not exist/.test(out)) return undefined;
   const field = (name: string) => new RegExp(`^${name}: (\\S+)`, 'm').exec(out)?.[1];
   return {

@@ -1,11 +1,11 @@
 // storage.trees against real directories: empty directories, file types, ordering.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { canRun, hasCommand } from '../../helpers/env.ts';
 import { transpile } from '../../../transpiler/index.ts';
+import { runSync } from '../../helpers/process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kindling-trees-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +39,7 @@ describe('trees', () => {
   test.runIf(canRun('mkfifo', hasCommand('mkfifo')))('special files are rejected', () => {
     const files = join(dir, 'fifo');
     mkdirSync(join(files, 'tree'), { recursive: true });
-    execFileSync('mkfifo', [join(files, 'tree/pipe')]);
+    runSync('mkfifo', [join(files, 'tree/pipe')], { check: true });
     const r = transpile('variant: fcos\nversion: 1.6.0\nstorage:\n  trees:\n    - local: tree\n', { filesDir: files });
     expect(r.error?.code).toBe('BUTANE_SOURCE_INVALID');
     expect(r.report.map((e) => [e.code, e.path, e.pos])).toEqual([['TREE_BAD_FILE_TYPE', ['storage', 'trees', 0], { line: 5, col: 7 }]]);

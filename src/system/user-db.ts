@@ -1,9 +1,9 @@
 // Reads the target root's /etc/passwd and /etc/group: owner names in the config, home directories
 // for SSH keys and "does this user exist" are all answered from the root, never from the host.
+// Shared by the files stage and `kindling metadata --ssh-keys`, so it sits below both.
 
 import { readFileSync, statSync } from 'node:fs';
-import { resolveInRoot } from '../../system/path.ts';
-import { errnoCode } from './atomic-write.ts';
+import { resolveInRoot } from './path.ts';
 
 export interface PasswdEntry {
   name: string;
@@ -26,7 +26,7 @@ function readLines(path: string): string[][] {
     const st = statSync(path);
     key = `${st.ino}:${st.size}:${st.mtimeMs}`;
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
   const hit = cache.get(path);
