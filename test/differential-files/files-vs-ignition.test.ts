@@ -11,7 +11,7 @@ import type { Config } from '../../src/stages/context.ts';
 import { canRun, isRoot } from '../helpers/env.ts';
 import { testContext } from '../stages/files/support/context.ts';
 import { makeTemplateRoot } from '../stages/files/support/template-root.ts';
-import { diffTrees, snapshotTree } from '../stages/files/support/tree.ts';
+import { diffTrees, snapshotTree } from '../helpers/manifest.ts';
 import { CASES } from './cases.ts';
 import { normalizeContent } from './normalize.ts';
 

@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canRun, isRoot } from '../../helpers/env.ts';
 import { makeTemplateRoot } from './support/template-root.ts';
-import { diffTrees, snapshotTree, type Tree } from './support/tree.ts';
+import { diffTrees, snapshotTree, type Tree } from '../../helpers/manifest.ts';
 
 const runnable = canRun('root (useradd --root) for the crash test', isRoot);
 const POINTS = 24;

@@ -11,7 +11,7 @@ import { filesStage } from '../../../src/stages/files/index.ts';
 import { canRun, isRoot } from '../../helpers/env.ts';
 import { testContext } from './support/context.ts';
 import { makeTemplateRoot } from './support/template-root.ts';
-import { snapshotTree } from './support/tree.ts';
+import { snapshotTree } from '../../helpers/manifest.ts';
 
 const text = (s: string): string => `data:,${encodeURIComponent(s)}`;
 const marker = `kindling-escape-${process.pid}`;

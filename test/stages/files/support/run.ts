@@ -1,5 +1,5 @@
 // Runs the files stage on a fresh temp root made from the template, for unit tests.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesStage } from '../../../../src/stages/files/index.ts';
@@ -9,9 +9,12 @@ import { makeTemplateRoot } from './template-root.ts';
 
 const roots: string[] = [];
 
+/** A root in a scratch directory of its own, so what lies beside it can be checked too. */
 export function newRoot(template = true): string {
-  const root = mkdtempSync(join(tmpdir(), 'kindling-files-'));
-  roots.push(root);
+  const scratch = mkdtempSync(join(tmpdir(), 'kindling-files-'));
+  roots.push(scratch);
+  const root = join(scratch, 'root');
+  mkdirSync(root);
   if (template) makeTemplateRoot(root);
   return root;
 }
