@@ -22,7 +22,7 @@ export type JournalRecord =
   | { kind: 'created'; path: string }
   | { kind: 'saved'; path: string; backup: string }
   | { kind: 'meta'; path: string; uid: number; gid: number; mode: number }
-  | { kind: 'links'; links: [string, string][] }
+  | { kind: 'links'; links: [string, string][]; dirs?: [string, number, number, number][] }
   | { kind: 'rollback' };
 
 export type Touch = 'meta' | 'full';

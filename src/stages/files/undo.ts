@@ -116,9 +116,15 @@ export function recordMeta(r: FilesRun, host: string): void {
   r.journal.addSync({ kind: 'meta', path, uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o7777 });
 }
 
-/** The symlinks directly in `dir` and one level below it (systemd's .wants/.requires links). */
+/**
+ * The symlinks directly in `dir` and in its subdirectories (systemd's .wants/.requires links), with
+ * those subdirectories: systemctl disable removes links, and a directory it empties, that the stage
+ * cannot name in advance. Nodes this run made (or backed up) are left out: their own records undo them.
+ */
 export function recordLinks(r: FilesRun, dir: string): void {
   const links: [string, string][] = [];
+  const dirs: [string, number, number, number][] = [];
+  const ours = (host: string): boolean => host.slice(dirname(host).length + 1).startsWith('.kindling-') || r.journal.touched(rel(r, host)) === 'full';
   const scan = (d: string, depth: number): void => {
     let names: string[];
     try {
@@ -129,12 +135,16 @@ export function recordLinks(r: FilesRun, dir: string): void {
     for (const name of names) {
       const host = join(d, name);
       const st = lstatOrNull(host);
-      if (st?.isSymbolicLink() === true) links.push([rel(r, host), readlinkSync(host)]);
-      else if (st?.isDirectory() === true && depth > 0) scan(host, depth - 1);
+      if (st === null || ours(host)) continue;
+      if (st.isSymbolicLink()) links.push([rel(r, host), readlinkSync(host)]);
+      else if (st.isDirectory() && depth > 0) {
+        dirs.push([rel(r, host), st.mode & 0o7777, st.uid, st.gid]);
+        scan(host, depth - 1);
+      }
     }
   };
   scan(dir, 1);
-  r.journal.addSync({ kind: 'links', links });
+  r.journal.addSync({ kind: 'links', links, dirs });
 }
 
 type FirstTouch = Extract<JournalRecord, { kind: 'created' | 'saved' | 'content' }>;
@@ -170,12 +180,16 @@ export async function rollBack(r: FilesRun): Promise<number> {
   const firsts = new Map<string, FirstTouch>();
   const metas: Extract<JournalRecord, { kind: 'meta' }>[] = [];
   const links: [string, string][] = [];
+  const linkDirs: [string, number, number, number][] = [];
   for (const record of r.journal.records) {
     if (record.kind === 'created' || record.kind === 'saved' || (record.kind === 'content' && record.path !== undefined)) {
       const path = record.path as string;
       if (!firsts.has(path)) firsts.set(path, record);
     } else if (record.kind === 'meta') metas.push(record);
-    else if (record.kind === 'links') links.push(...record.links);
+    else if (record.kind === 'links') {
+      links.push(...record.links);
+      linkDirs.push(...(record.dirs ?? []));
+    }
   }
   let undone = 0;
   const step = async (what: string, path: string, fn: () => void): Promise<void> => {
@@ -198,9 +212,18 @@ export async function rollBack(r: FilesRun): Promise<number> {
       if (!st.isSymbolicLink()) chmodSync(host, meta.mode);
     });
   }
-  for (const [path, target] of links) {
+  for (const [path, mode, uid, gid] of linkDirs) {
     const host = join(r.root, path);
     if (lstatOrNull(host) !== null) continue;
+    await step('rolling back: restoring directory', path, () => {
+      mkdirSync(host);
+      if (isRoot) lchownSync(host, uid, gid);
+      chmodSync(host, mode);
+    });
+  }
+  for (const [path, target] of links) {
+    const host = join(r.root, path);
+    if (firsts.has(path) || lstatOrNull(host) !== null) continue;
     await step('rolling back: restoring link', path, () => symlinkSync(target, host));
   }
   await r.journal.finish();

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesStage } from '../../../../src/stages/files/index.ts';
+import { run } from '../../../helpers/process.ts';
 import type { Config, StageContext } from '../../../../src/stages/context.ts';
 import { testContext, type TestContext } from './context.ts';
 import { makeTemplateRoot } from './template-root.ts';
@@ -33,3 +34,10 @@ export async function runFiles(root: string, body: Omit<Config, 'ignition'>, ctx
 }
 
 export const text = (s: string): string => `data:,${encodeURIComponent(s)}`;
+
+/** Runs a command through the harness's process runner; a non-zero exit fails with its stderr. */
+export async function mustRun(command: string, args: readonly string[]): Promise<string> {
+  const result = await run(command, args);
+  if (result.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+  return result.stdout;
+}
