@@ -12,7 +12,7 @@ import { relativeToRoot, resolveInRoot } from '../../system/path.ts';
 import type { Config, Stage } from '../context.ts';
 import { forgetKnownDirs, mkdirParents, sweepTemps } from './atomic-write.ts';
 import { writeCrypttab, type CrypttabLuks } from './crypttab.ts';
-import type { FilesRun } from './files-run.ts';
+import { stepError, type FilesRun } from './files-run.ts';
 import { JOURNAL_PATH, openJournal, type Journal } from './journal.ts';
 import { chownMountPoints } from './mount-points.ts';
 import { createNodes } from './nodes.ts';
@@ -59,7 +59,7 @@ async function newJournal(root: string, journalHost: string, previous: string | 
     // A full or read-only root: nothing of the run is there yet but the journal and its parents.
     await journal?.finish().catch(() => undefined);
     undo();
-    throw error;
+    throw stepError(`failed to start the journal ${JOURNAL_PATH}`, undefined, error);
   }
 }
 
@@ -99,7 +99,9 @@ export const filesStage: Stage = async (config, ctx) => {
     await cleanUpAfterKill(r, config);
   } else {
     // Everything the config and the root already decide fails here, before the first write.
-    await planFilesStage(root, config, ctx);
+    await planFilesStage(root, config, ctx).catch((error: unknown) => {
+      throw stepError('planning the files stage', undefined, error);
+    });
     previous = await readPreviousResult(root);
     journal = await newJournal(root, journalHost, previous);
     r = { ctx, root, journal, created: [] };
@@ -109,7 +111,7 @@ export const filesStage: Stage = async (config, ctx) => {
   } catch (error) {
     const undone = await rollBack(r);
     ctx.log.notice(`files stage failed; rolled back ${undone} changes`);
-    throw error;
+    throw stepError('files stage', undefined, error);
   }
   await dropBackups(r);
   await journal.finish();
