@@ -16,7 +16,7 @@ import { relativeToRoot } from '../../system/path.ts';
 import { describeError } from '../../system/log.ts';
 import { besideTarget, forgetKnownDirs, lstatOrNull, mkdirParents, removeNode } from './atomic-write.ts';
 import type { FilesRun } from './files-run.ts';
-import type { JournalRecord } from './journal.ts';
+import { JOURNAL_PATH, type JournalRecord } from './journal.ts';
 
 export const BACKUP_PREFIX = '.kindling-bak-';
 
@@ -165,8 +165,9 @@ function undoPath(r: FilesRun, record: FirstTouch): void {
 
 /**
  * Puts every path the journal describes back as it was, then deletes the journal and the
- * directories made for it. Returns how many records were undone. Failures of single steps are
- * logged and the rest still undone: a partial undo beats none.
+ * directories made for it. Returns how many records were undone. A step that fails is logged and
+ * the rest still undone; the journal then stays, with its rollback record, so that the next run
+ * finishes the rollback before it starts again.
  */
 export async function rollBack(r: FilesRun): Promise<number> {
   const { log } = r.ctx;
@@ -192,12 +193,14 @@ export async function rollBack(r: FilesRun): Promise<number> {
     }
   }
   let undone = 0;
+  let failed = 0;
   const step = async (what: string, path: string, fn: () => void): Promise<void> => {
     try {
       await log.op(what, path, async () => fn());
       undone++;
     } catch {
       // Logged by op; the remaining steps still run.
+      failed++;
     }
   };
   for (const record of [...firsts.values()].reverse()) {
@@ -225,6 +228,10 @@ export async function rollBack(r: FilesRun): Promise<number> {
     const host = join(r.root, path);
     if (firsts.has(path) || lstatOrNull(host) !== null) continue;
     await step('rolling back: restoring link', path, () => symlinkSync(target, host));
+  }
+  if (failed > 0) {
+    log.err(`rollback incomplete: ${failed} steps failed; ${JOURNAL_PATH} stays so that the next run finishes the rollback`);
+    return undone;
   }
   await r.journal.finish();
   for (const dir of [...(r.journal.start?.dirs ?? [])].reverse()) {
