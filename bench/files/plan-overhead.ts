@@ -17,7 +17,7 @@ try {
   const root = join(work, 'root');
   mkdirSync(root);
   makeTemplateRoot(root);
-  const config = filesWorkload() as Config;
+  const config = filesWorkload() as unknown as Config;
   const cpuMs: number[] = [];
   for (let i = 0; i < calls; i++) {
     // Each call resolves every path again, as a stage process does once.
