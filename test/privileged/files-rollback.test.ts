@@ -4,7 +4,9 @@
 // units, presets, the result file); and on read-only bind mounts of part of the root and of all of
 // it. Every failed run must leave the manifests of the root and of what lies beside it unchanged,
 // and the run that fits (or a rerun once the mount is writable) must give the clean run's tree.
-import { mkdirSync, rmSync, statfsSync, truncateSync } from 'node:fs';
+// Last, an undo step that itself fails (a read-only mount under a killed run's rollback) keeps the
+// journal, and the run after it finishes the rollback before starting afresh.
+import { existsSync, mkdirSync, rmSync, statfsSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Config } from '../../src/stages/context.ts';
@@ -155,5 +157,26 @@ describe.runIf(runnable)('files rollback campaign on real filesystems', () => {
     } finally {
       await mustRun('umount', [root]);
     }
+  });
+
+  test('an undo step that fails keeps the journal; the next run finishes the rollback, then runs afresh', async () => {
+    const root = await copyTemplate(join(scratch.dir, 'undo-fails'));
+    // A run killed in its rollback, with one node left to remove on what is now a read-only mount.
+    writeFileSync(join(root, 'srv/made'), 'left by the killed run\n');
+    const records = [{ kind: 'start', previousResult: null }, { kind: 'created', path: '/srv/made' }, { kind: 'rollback' }];
+    writeFileSync(join(root, 'etc/.kindling-files-journal'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const srv = join(root, 'srv');
+    await mustRun('mount', ['--bind', srv, srv]);
+    try {
+      await mustRun('mount', ['-o', 'remount,bind,ro', srv]);
+      const error = await failure(() => run(root));
+      expect(error.message).toContain('finishing the rollback of an interrupted files stage');
+      expect(existsSync(join(root, 'etc/.kindling-files-journal'))).toBe(true);
+      expect(existsSync(join(root, 'srv/made'))).toBe(true);
+    } finally {
+      await mustRun('umount', [srv]);
+    }
+    await run(root);
+    expect(diffTrees(clean, snapshotTree(root, normalize))).toEqual([]);
   });
 });

@@ -90,6 +90,8 @@ export const filesStage: Stage = async (config, ctx) => {
     await rollBack(r);
     forgetKnownDirs();
     journal = await openJournal(journalHost);
+    // Still there: an undo step failed again (logged); starting over now would mix two runs.
+    if (journal.resumed) throw stepError('finishing the rollback of an interrupted files stage', undefined, new Error('undo steps failed'));
   }
   let previous: string | null;
   if (journal.start !== undefined) {
