@@ -151,6 +151,7 @@ export function generate(encoder: HuffmanEncoder, freq: Int32Array, maxBits: num
   }
   // Go hands out the codes of one length consecutively in ascending symbol order, starting where
   // the shorter lengths left off (a canonical code), so one pass in symbol order assigns them all.
+  const reversed = REVERSED_BYTES;
   let first = 0;
   for (let n = 1; n <= levels; n++) {
     first <<= 1;
@@ -161,7 +162,8 @@ export function generate(encoder: HuffmanEncoder, freq: Int32Array, maxBits: num
     const n = lengths[i]!;
     if (n === 0) continue;
     const code = nextCode[n]!;
-    codes[i] = reverseBits(code, n);
+    // reverseBits(code, n), inline: this loop runs per symbol, mostly before the JIT warms up.
+    codes[i] = ((reversed[code & 0xff]! << 8) | reversed[code >>> 8]!) >>> (16 - n);
     nextCode[n] = code + 1;
   }
 }
