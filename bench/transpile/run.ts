@@ -11,13 +11,14 @@ import { transpile } from '../../transpiler/index.ts';
 import { largeButane } from './large-butane.ts';
 import { runSync } from '../../test/helpers/process.ts';
 
-const COMMAND = 'node scripts/run-ts.mjs bench/transpile/run.ts';
+const COMMAND = 'npm run build:sea && node scripts/run-ts.mjs bench/transpile/run.ts';
 const HEADING = '## Transpiler';
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const repetitions = Number(args.find((a) => !a.startsWith('--')) ?? 10);
 const root = process.cwd();
 const bin = resolve(root, 'dist/esm/kindling.js');
+const sea = resolve(root, 'dist/kindling');
 const baseline = flag('baseline');
 const baselineLabel = flag('baseline-label') ?? 'baseline build';
 
@@ -108,7 +109,7 @@ function section(results: Measured[], bytes: number, outBytes: number, sameAsBas
   return [
     HEADING,
     '',
-    `Command: \`npm run build && ${COMMAND} ${repetitions}${baseline === undefined ? '' : ` --baseline=… --baseline-label='${baselineLabel}'`}\``,
+    `Command: \`${COMMAND} ${repetitions}${baseline === undefined ? '' : ` --baseline=… --baseline-label='${baselineLabel}'`}\``,
     '',
     `Input: bench/transpile/large-butane.ts, ${(bytes / 1e6).toFixed(2)} MB of Butane (fcos 1.6.0: 2000 inline files, 200 units, 20 users) → ${(outBytes / 1e6).toFixed(2)} MB of Ignition JSON; the small config is 9 lines with one inline file.`,
     `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; ${repetitions} runs each, measured ${new Date().toISOString().slice(0, 10)} with a load average of ${(loadavg()[0] ?? 0).toFixed(1)} (the machine is shared, so compare rows of one run). No upstream \`butane\` binary was available to compare against.`,
@@ -164,8 +165,16 @@ try {
         ]),
     timeProcess('Kindling `node dist/esm/kindling.js transpile`, small config', process.execPath, [bin, 'transpile', small]),
     timeProcess('Kindling `node dist/esm/kindling.js transpile`, 1.5 MB', process.execPath, [bin, 'transpile', '-o', out, large]),
+    // The single executable (npm run build:sea), when built: Node 26 with the startup snapshot.
+    ...(existsSync(sea)
+      ? [
+          timeProcess('Kindling single executable `dist/kindling transpile`, small config', sea, ['transpile', small]),
+          timeProcess('Kindling single executable `dist/kindling transpile`, 1.5 MB', sea, ['transpile', '-o', join(dir, 'large-sea.ign'), large]),
+        ]
+      : []),
     timeInProcess(text),
   ];
+  if (existsSync(sea) && !readFileSync(join(dir, 'large-sea.ign')).equals(readFileSync(out))) throw new Error('the single executable and the npm bin disagree on the 1.5 MB output');
   const same = baseline === undefined ? undefined : readFileSync(out).equals(readFileSync(baselineOut));
   const report = section(results, Buffer.byteLength(text), readFileSync(out).length, same);
   process.stdout.write(report);
