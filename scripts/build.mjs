@@ -19,19 +19,20 @@ const common = {
   logLevel: 'warning',
 };
 
-// The Terraform provider (gRPC, X.509, msgpack: about 1.8 MB of JavaScript) is not in
-// dist/kindling.cjs but beside it, dist/terraform-provider.cjs, loaded when the provider starts:
-// every start of the bundle pays for its size (about 25 ms of CPU for those 1.8 MB, code or string),
-// and the single executable runs each boot stage. The single executable carries the file as a SEA
-// asset (scripts/build-sea.mjs). The ESM build splits the provider into its own chunk instead.
+// The Terraform provider (gRPC, X.509, msgpack: about 1 MB of JavaScript) is one file,
+// dist/terraform-provider.cjs, loaded only when the provider starts: it is in neither
+// dist/kindling.cjs (every start of that bundle would pay for its size, and the single executable
+// runs each boot stage) nor the ESM chunks (the npm bins, and the mirror's launcher, load this same
+// file). The single executable carries it as a SEA asset (scripts/build-sea.mjs).
 const PROVIDER_FILE = 'terraform-provider.cjs';
-const separateProvider = {
+const providerLoader = (contents) => ({
   name: 'separate-terraform-provider',
   setup(b) {
     b.onResolve({ filter: /\/terraform\/serve\.ts$/ }, (args) => ({ path: args.path, namespace: 'separate-terraform-provider' }));
-    b.onLoad({ filter: /.*/, namespace: 'separate-terraform-provider' }, () => ({
-      loader: 'js',
-      contents: `
+    b.onLoad({ filter: /.*/, namespace: 'separate-terraform-provider' }, () => ({ loader: 'js', contents }));
+  },
+});
+const separateProvider = providerLoader(`
 const sea = require('node:sea');
 let loaded;
 function load() {
@@ -47,13 +48,33 @@ function load() {
   return loaded;
 }
 exports.serveProvider = (...args) => load().serveProvider(...args);
-`,
-    }));
-  },
+`);
+// In the ESM build the dynamic import of serve.ts becomes its own chunk in dist/esm/chunks/
+// (checked after the build), two levels below dist/.
+const ESM_PROVIDER_PATH = `../../${PROVIDER_FILE}`;
+const separateProviderEsm = providerLoader(`
+const file = ${JSON.stringify(ESM_PROVIDER_PATH)};
+export const serveProvider = (...args) => require(file).serveProvider(...args);
+`);
+
+// The provider bundle is built for start-up time, since Terraform starts it three or four times per
+// plan (bench/RESULTS.md, "Terraform provider"):
+// - packages' ES module builds where they have one (mainFields): @peculiar/x509's is about 300 kB
+//   smaller than its CommonJS one once esbuild drops what the provider does not reach;
+// - @grpc/proto-loader (with protobufjs) stays out: the provider has its own codec
+//   (src/terraform/protobuf.ts), and grpc-js requires proto-loader only inside its channelz admin
+//   service, which the provider never registers, so that require never runs.
+const providerBuild = {
+  ...common,
+  outfile: `dist/${PROVIDER_FILE}`,
+  entryPoints: ['src/terraform/serve.ts'],
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  external: ['@grpc/proto-loader'],
 };
 
 await rm('dist', { recursive: true, force: true });
-await Promise.all([
+const [, , esm] = await Promise.all([
   build({
     ...common,
     outfile: 'dist/kindling.cjs',
@@ -62,7 +83,7 @@ await Promise.all([
     banner: { js: '#!/usr/bin/env node' },
     plugins: [separateProvider],
   }),
-  build({ ...common, outfile: `dist/${PROVIDER_FILE}`, entryPoints: ['src/terraform/serve.ts'], format: 'cjs' }),
+  build(providerBuild),
   build({
     ...common,
     outdir: 'dist/esm',
@@ -71,5 +92,11 @@ await Promise.all([
     chunkNames: 'chunks/[name]-[hash]',
     // Bundled CommonJS dependencies call require(); give ES modules one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __kindlingRequire } from 'node:module';\nconst require = __kindlingRequire(import.meta.url);" },
+    plugins: [separateProviderEsm],
+    metafile: true,
   }),
 ]);
+const loaderChunks = Object.entries(esm.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.startsWith('separate-terraform-provider:')));
+if (loaderChunks.length !== 1 || !loaderChunks[0][0].startsWith('dist/esm/chunks/')) {
+  throw new Error(`build: the provider loader must be alone in a chunk under dist/esm/chunks/ (it requires ${ESM_PROVIDER_PATH}), found ${loaderChunks.map(([path]) => path).join(', ')}`);
+}
