@@ -25,6 +25,9 @@ const bundle = readFileSync(bundlePath, 'utf8').replace(/^#!.*\n/, '');
 // The Terraform provider's bundle (scripts/build.mjs): beside the main bundle, else the build's.
 const providerBundle = [join(dirname(bundlePath), 'terraform-provider.cjs'), join(repo, 'dist', 'terraform-provider.cjs')].find((path) => existsSync(path));
 if (providerBundle === undefined) throw new Error('build-sea: no terraform-provider.cjs beside the bundle or in dist/ (run npm run build)');
+// Its render pipeline, loaded on the provider's first read (scripts/build.mjs), sits beside it.
+const renderBundle = join(dirname(providerBundle), 'terraform-render.cjs');
+if (!existsSync(renderBundle)) throw new Error(`build-sea: no ${renderBundle} (run npm run build)`);
 // Private to this build and outside dist/ (which every `npm run build` deletes), so that builds
 // may run at once; the blob records only names relative to it.
 const work = mkdtempSync(join(tmpdir(), 'kindling-sea-'));
@@ -49,7 +52,7 @@ const config = {
   useSnapshot: false,
   // The Terraform provider, loaded only when the executable runs as terraform-provider-ct
   // (scripts/build.mjs says why it is not in the main bundle).
-  assets: { 'terraform-provider.cjs': providerBundle },
+  assets: { 'terraform-provider.cjs': providerBundle, 'terraform-render.cjs': renderBundle },
   // NODE_OPTIONS is ignored, so the environment cannot add --require/--import at boot.
   execArgv: [],
   execArgvExtension: 'none',

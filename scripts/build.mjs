@@ -19,40 +19,46 @@ const common = {
   logLevel: 'warning',
 };
 
-// The Terraform provider (gRPC, X.509, msgpack: about 1 MB of JavaScript) is one file,
+// The Terraform provider (gRPC, X.509, msgpack: about 0.6 MB of JavaScript) is one file,
 // dist/terraform-provider.cjs, loaded only when the provider starts: it is in neither
 // dist/kindling.cjs (every start of that bundle would pay for its size, and the single executable
 // runs each boot stage) nor the ESM chunks (the npm bins, and the mirror's launcher, load this same
-// file). The single executable carries it as a SEA asset (scripts/build-sea.mjs).
+// file). Its render pipeline (transpiler, config core, YAML: another 0.6 MB) is a second file,
+// dist/terraform-render.cjs, loaded on the first ReadDataSource: Terraform starts the provider three
+// or four times per plan and most starts never read, and V8 parses what a file holds even when it
+// runs none of it (about 14 ms of CPU for those 0.6 MB). The single executable carries both files as
+// SEA assets (scripts/build-sea.mjs).
 const PROVIDER_FILE = 'terraform-provider.cjs';
-const providerLoader = (contents) => ({
-  name: 'separate-terraform-provider',
+const RENDER_FILE = 'terraform-render.cjs';
+const loaderPlugin = (name, filter, contents) => ({
+  name,
   setup(b) {
-    b.onResolve({ filter: /\/terraform\/serve\.ts$/ }, (args) => ({ path: args.path, namespace: 'separate-terraform-provider' }));
-    b.onLoad({ filter: /.*/, namespace: 'separate-terraform-provider' }, () => ({ loader: 'js', contents }));
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: name }));
+    b.onLoad({ filter: /.*/, namespace: name }, () => ({ loader: 'js', contents }));
   },
 });
-const separateProvider = providerLoader(`
+/** CommonJS source of loadSibling(): a bundle file beside this one, or the SEA asset of that name. */
+const siblingLoader = (file) => `
 const sea = require('node:sea');
-let loaded;
-function load() {
-  if (loaded === undefined) {
-    if (sea.isSea()) {
-      const m = { exports: {} };
-      new Function('module', 'exports', 'require', sea.getAsset(${JSON.stringify(PROVIDER_FILE)}, 'utf8'))(m, m.exports, require);
-      loaded = m.exports;
-    } else {
-      loaded = require(require('node:path').join(__dirname, ${JSON.stringify(PROVIDER_FILE)}));
-    }
+function loadSibling() {
+  if (sea.isSea()) {
+    const m = { exports: {} };
+    new Function('module', 'exports', 'require', sea.getAsset(${JSON.stringify(file)}, 'utf8'))(m, m.exports, require);
+    return m.exports;
   }
-  return loaded;
+  return require(require('node:path').join(__dirname, ${JSON.stringify(file)}));
 }
-exports.serveProvider = (...args) => load().serveProvider(...args);
-`);
+`;
+const separateProvider = loaderPlugin(
+  'separate-terraform-provider',
+  /\/terraform\/serve\.ts$/,
+  `${siblingLoader(PROVIDER_FILE)}let loaded;\nexports.serveProvider = (...args) => (loaded ??= loadSibling()).serveProvider(...args);\n`,
+);
+const separateRender = loaderPlugin('separate-terraform-render', /^\.\/render\.ts$/, `${siblingLoader(RENDER_FILE)}module.exports = loadSibling();\n`);
 // In the ESM build the dynamic import of serve.ts becomes its own chunk in dist/esm/chunks/
 // (checked after the build), two levels below dist/.
 const ESM_PROVIDER_PATH = `../../${PROVIDER_FILE}`;
-const separateProviderEsm = providerLoader(`
+const separateProviderEsm = loaderPlugin('separate-terraform-provider', /\/terraform\/serve\.ts$/, `
 const file = ${JSON.stringify(ESM_PROVIDER_PATH)};
 export const serveProvider = (...args) => require(file).serveProvider(...args);
 `);
@@ -72,9 +78,13 @@ const providerBuild = {
   mainFields: ['module', 'main'],
   external: ['@grpc/proto-loader'],
 };
+const providerBuilds = [
+  { ...providerBuild, plugins: [separateRender] },
+  { ...providerBuild, outfile: `dist/${RENDER_FILE}`, entryPoints: ['src/terraform/render.ts'] },
+];
 
 await rm('dist', { recursive: true, force: true });
-const [, , esm] = await Promise.all([
+const [, esm] = await Promise.all([
   build({
     ...common,
     outfile: 'dist/kindling.cjs',
@@ -83,7 +93,6 @@ const [, , esm] = await Promise.all([
     banner: { js: '#!/usr/bin/env node' },
     plugins: [separateProvider],
   }),
-  build(providerBuild),
   build({
     ...common,
     outdir: 'dist/esm',
@@ -95,6 +104,7 @@ const [, , esm] = await Promise.all([
     plugins: [separateProviderEsm],
     metafile: true,
   }),
+  ...providerBuilds.map((options) => build(options)),
 ]);
 const loaderChunks = Object.entries(esm.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.startsWith('separate-terraform-provider:')));
 if (loaderChunks.length !== 1 || !loaderChunks[0][0].startsWith('dist/esm/chunks/')) {
