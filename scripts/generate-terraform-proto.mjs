@@ -1,7 +1,7 @@
 // Compiles src/terraform/proto/*.proto into src/terraform/proto/descriptors.gen.ts:
 // - PROTO_MESSAGES and PROTO_SERVICES, the field tables the provider's own protobuf codec
 //   (src/terraform/protobuf.ts) encodes and decodes with: evaluating them costs nothing at start-up,
-//   where building the same from a descriptor set with @grpc/proto-loader cost about 70 ms of CPU
+//   where building the same from a descriptor set with @grpc/proto-loader cost about 30 ms of CPU
 //   at every provider start (bench/RESULTS.md, "Terraform provider");
 // - DESCRIPTOR_SET_BASE64, the FileDescriptorSet itself (imports included), for gRPC clients
 //   built with @grpc/proto-loader (the tests), so they check the codec against an independent one.
