@@ -9,7 +9,6 @@
 //   the provider per plan.
 // Writes bench/RESULTS.md's "## Terraform provider". Usage (repository root, after npm run build):
 //   node scripts/run-ts.mjs bench/terraform/run.ts [handshake-runs] [plan-runs]
-import { spawn, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { loadAverage, recordSection, sourceVersion } from '../files/results-section.ts';
 import { buildGoProgram } from '../../test/terraform/go-client.ts';
 import { DOCKER_SNIPPET, USERS_CONTENT } from '../../test/terraform/butane-inputs.ts';
+import { runSync, start } from '../../test/helpers/process.ts';
 
 const HEADING = '## Terraform provider';
 const COMMAND = 'npm run bench:terraform';
@@ -80,8 +80,7 @@ function cpuMsOf(pid: number | undefined): number {
 
 /** go-plugin's client certificate: any self-signed certificate the provider can parse. */
 function clientCertificate(dir: string): string {
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'client.key'), '-out', join(dir, 'client.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
+  runSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'client.key'), '-out', join(dir, 'client.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { check: true });
   return readFileSync(join(dir, 'client.pem'), 'utf8');
 }
 
@@ -89,22 +88,20 @@ function clientCertificate(dir: string): string {
 function handshakeOnce(command: string, args: string[], env: NodeJS.ProcessEnv, argv0?: string): Promise<{ wall: number; cpu: number }> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { env, argv0, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = start(command, args, { env, extendEnv: false, argv0 });
     let text = '';
-    let stderr = '';
     let elapsed: number | undefined;
     let cpu = NaN;
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.process.stdout?.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       if (elapsed === undefined && text.includes('\n')) {
         elapsed = Number(process.hrtime.bigint() - started) / 1e6;
         cpu = cpuMsOf(child.pid);
         if (!/^1\|[56]\|unix\|[^|]+\|grpc\|/.test(text)) reject(new Error(`unexpected handshake: ${text}`));
-        child.kill('SIGTERM');
+        void child.stop();
       }
     });
-    child.on('exit', () => (elapsed === undefined ? reject(new Error(`${command} exited before the handshake: ${stderr}`)) : resolvePromise({ wall: elapsed, cpu })));
+    void child.done().then((result) => (elapsed === undefined ? reject(new Error(`${command} exited before the handshake: ${result.stderr}`)) : resolvePromise({ wall: elapsed, cpu })));
   });
 }
 
@@ -124,14 +121,14 @@ function timeProcess(name: string, command: string, args: string[]): Row {
   const samples: number[] = [];
   for (let i = 0; i < handshakeRuns; i++) {
     const started = process.hrtime.bigint();
-    spawnSync(command, args);
+    runSync(command, args);
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return { name, medianMs: median(samples), minMs: Math.min(...samples) };
 }
 
 function hasTerraform(): boolean {
-  return spawnSync('sh', ['-c', 'command -v terraform']).status === 0;
+  return runSync('sh', ['-c', 'command -v terraform']).exitCode === 0;
 }
 
 /** 20 data sources, each its own content and snippet (distinct names, so no two renders are alike). */
@@ -158,9 +155,9 @@ interface PlanResult extends Row {
 
 function terraform(cwd: string, args: string[], env: NodeJS.ProcessEnv): { ms: number; stdout: string; stderr: string } {
   const started = process.hrtime.bigint();
-  const r = spawnSync('terraform', args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = runSync('terraform', args, { cwd, env, extendEnv: false });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (r.status !== 0) throw new Error(`terraform ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+  if (r.exitCode !== 0) throw new Error(`terraform ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
   return { ms, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -183,8 +180,8 @@ const dir = mkdtempSync(join(tmpdir(), 'kindling-bench-terraform-'));
 try {
   const goProvider = await buildGoProgram(resolve(root, 'bench/terraform/go-provider'));
   const mirror = join(dir, 'mirror');
-  const made = spawnSync(process.execPath, [bundle, 'terraform-mirror', mirror], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`terraform-mirror failed: ${made.stderr}`);
+  const made = runSync(process.execPath, [bundle, 'terraform-mirror', mirror]);
+  if (made.exitCode !== 0) throw new Error(`terraform-mirror failed: ${made.stderr}`);
   const launcher = /(\/\S+terraform-provider-ct_v\S+)/.exec(made.stdout + made.stderr)?.[1];
   if (launcher === undefined || !existsSync(launcher)) throw new Error(`cannot find the mirrored provider in: ${made.stdout}${made.stderr}`);
   // The go-plugin provider under its own source address in the same mirror, for the plan floor.
@@ -207,7 +204,7 @@ try {
   const plans: PlanResult[] = [];
   let terraformVersion = 'not on PATH: plan bench skipped';
   if (hasTerraform()) {
-    terraformVersion = spawnSync('terraform', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '?';
+    terraformVersion = runSync('terraform', ['version']).stdout.split('\n')[0] ?? '?';
     writeFileSync(join(dir, 'terraform.rc'), `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["kindling.local/*/*"]\n  }\n}\n`);
     const tfEnv: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
     delete tfEnv['TF_LOG'];
