@@ -25,12 +25,16 @@ const bundle = readFileSync(bundlePath, 'utf8').replace(/^#!.*\n/, '');
 // The Terraform provider's bundle (scripts/build.mjs): beside the main bundle, else the build's.
 const providerBundle = [join(dirname(bundlePath), 'terraform-provider.cjs'), join(repo, 'dist', 'terraform-provider.cjs')].find((path) => existsSync(path));
 if (providerBundle === undefined) throw new Error('build-sea: no terraform-provider.cjs beside the bundle or in dist/ (run npm run build)');
+// Its render pipeline, loaded on the provider's first read (scripts/build.mjs), sits beside it.
+const renderBundle = join(dirname(providerBundle), 'terraform-render.cjs');
+if (!existsSync(renderBundle)) throw new Error(`build-sea: no ${renderBundle} (run npm run build)`);
 // Private to this build and outside dist/ (which every `npm run build` deletes), so that builds
 // may run at once; the blob records only names relative to it.
 const work = mkdtempSync(join(tmpdir(), 'kindling-sea-'));
 writeFileSync(join(work, 'main.cjs'), bundle);
 // Inside the work directory, because the builder sees only that directory (at /tmp, see below).
 copyFileSync(providerBundle, join(work, 'terraform-provider.cjs'));
+copyFileSync(renderBundle, join(work, 'terraform-render.cjs'));
 
 // Stripping before injection saves about 34 MB; the SEA resource is added after, so it survives.
 const base = join(work, 'node');
@@ -53,7 +57,7 @@ const config = {
   useSnapshot: true,
   // The Terraform provider, loaded only when the executable runs as terraform-provider-ct
   // (scripts/build.mjs says why it is not in the main bundle).
-  assets: { 'terraform-provider.cjs': 'terraform-provider.cjs' },
+  assets: { 'terraform-provider.cjs': 'terraform-provider.cjs', 'terraform-render.cjs': 'terraform-render.cjs' },
   // NODE_OPTIONS is ignored, so the environment cannot add --require/--import at boot.
   execArgv: [],
   execArgvExtension: 'none',

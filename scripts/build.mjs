@@ -19,41 +19,72 @@ const common = {
   logLevel: 'warning',
 };
 
-// The Terraform provider (gRPC, X.509, msgpack: about 1.8 MB of JavaScript) is not in
-// dist/kindling.cjs but beside it, dist/terraform-provider.cjs, loaded when the provider starts:
-// every start of the bundle pays for its size (about 25 ms of CPU for those 1.8 MB, code or string),
-// and the single executable runs each boot stage. The single executable carries the file as a SEA
-// asset (scripts/build-sea.mjs). The ESM build splits the provider into its own chunk instead.
+// The Terraform provider (gRPC, X.509, msgpack: about 1.2 MB of JavaScript) is one file,
+// dist/terraform-provider.cjs, loaded only when the provider starts: it is in neither
+// dist/kindling.cjs (every start of that bundle would pay for its size, and the single executable
+// runs each boot stage) nor the ESM chunks (the npm bins, and the mirror's launcher, load this same
+// file). Its render pipeline (transpiler, config core, YAML: another 0.6 MB) is a second file,
+// dist/terraform-render.cjs, loaded on the first ReadDataSource: Terraform starts the provider three
+// or four times per plan and most starts never read, and V8 parses what a file holds even when it
+// runs none of it (about 10 ms of CPU for those 0.6 MB). The single executable carries both files as
+// SEA assets (scripts/build-sea.mjs).
 const PROVIDER_FILE = 'terraform-provider.cjs';
-const separateProvider = {
-  name: 'separate-terraform-provider',
+const RENDER_FILE = 'terraform-render.cjs';
+const loaderPlugin = (name, filter, contents) => ({
+  name,
   setup(b) {
-    b.onResolve({ filter: /\/terraform\/serve\.ts$/ }, (args) => ({ path: args.path, namespace: 'separate-terraform-provider' }));
-    b.onLoad({ filter: /.*/, namespace: 'separate-terraform-provider' }, () => ({
-      loader: 'js',
-      contents: `
-const sea = require('node:sea');
-let loaded;
-function load() {
-  if (loaded === undefined) {
-    if (sea.isSea()) {
-      const m = { exports: {} };
-      new Function('module', 'exports', 'require', sea.getAsset(${JSON.stringify(PROVIDER_FILE)}, 'utf8'))(m, m.exports, require);
-      loaded = m.exports;
-    } else {
-      loaded = require(require('node:path').join(__dirname, ${JSON.stringify(PROVIDER_FILE)}));
-    }
-  }
-  return loaded;
-}
-exports.serveProvider = (...args) => load().serveProvider(...args);
-`,
-    }));
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: name }));
+    b.onLoad({ filter: /.*/, namespace: name }, () => ({ loader: 'js', contents }));
   },
+});
+/** CommonJS source of loadSibling(): a bundle file beside this one, or the SEA asset of that name. */
+const siblingLoader = (file) => `
+const sea = require('node:sea');
+function loadSibling() {
+  if (sea.isSea()) {
+    const m = { exports: {} };
+    new Function('module', 'exports', 'require', sea.getAsset(${JSON.stringify(file)}, 'utf8'))(m, m.exports, require);
+    return m.exports;
+  }
+  return require(require('node:path').join(__dirname, ${JSON.stringify(file)}));
+}
+`;
+const separateProvider = loaderPlugin(
+  'separate-terraform-provider',
+  /\/terraform\/serve\.ts$/,
+  `${siblingLoader(PROVIDER_FILE)}let loaded;\nexports.serveProvider = (...args) => (loaded ??= loadSibling()).serveProvider(...args);\n`,
+);
+const separateRender = loaderPlugin('separate-terraform-render', /^\.\/render\.ts$/, `${siblingLoader(RENDER_FILE)}module.exports = loadSibling();\n`);
+// In the ESM build the dynamic import of serve.ts becomes its own chunk in dist/esm/chunks/
+// (checked after the build), two levels below dist/.
+const ESM_PROVIDER_PATH = `../../${PROVIDER_FILE}`;
+const separateProviderEsm = loaderPlugin('separate-terraform-provider', /\/terraform\/serve\.ts$/, `
+const file = ${JSON.stringify(ESM_PROVIDER_PATH)};
+export const serveProvider = (...args) => require(file).serveProvider(...args);
+`);
+
+// The provider bundle is built for start-up time, since Terraform starts it three or four times per
+// plan (bench/RESULTS.md, "Terraform provider"):
+// - packages' ES module builds where they have one (mainFields): @peculiar/x509's is about 300 kB
+//   smaller than its CommonJS one once esbuild drops what the provider does not reach;
+// - @grpc/proto-loader (with protobufjs) stays out: the provider has its own codec
+//   (src/terraform/protobuf.ts), and grpc-js requires proto-loader only inside its channelz admin
+//   service, which the provider never registers, so that require never runs.
+const providerBuild = {
+  ...common,
+  outfile: `dist/${PROVIDER_FILE}`,
+  entryPoints: ['src/terraform/serve.ts'],
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  external: ['@grpc/proto-loader'],
 };
+const providerBuilds = [
+  { ...providerBuild, plugins: [separateRender] },
+  { ...providerBuild, outfile: `dist/${RENDER_FILE}`, entryPoints: ['src/terraform/render.ts'] },
+];
 
 await rm('dist', { recursive: true, force: true });
-await Promise.all([
+const [, esm] = await Promise.all([
   build({
     ...common,
     outfile: 'dist/kindling.cjs',
@@ -62,7 +93,6 @@ await Promise.all([
     banner: { js: '#!/usr/bin/env node' },
     plugins: [separateProvider],
   }),
-  build({ ...common, outfile: `dist/${PROVIDER_FILE}`, entryPoints: ['src/terraform/serve.ts'], format: 'cjs' }),
   build({
     ...common,
     outdir: 'dist/esm',
@@ -71,5 +101,12 @@ await Promise.all([
     chunkNames: 'chunks/[name]-[hash]',
     // Bundled CommonJS dependencies call require(); give ES modules one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __kindlingRequire } from 'node:module';\nconst require = __kindlingRequire(import.meta.url);" },
+    plugins: [separateProviderEsm],
+    metafile: true,
   }),
+  ...providerBuilds.map((options) => build(options)),
 ]);
+const loaderChunks = Object.entries(esm.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.startsWith('separate-terraform-provider:')));
+if (loaderChunks.length !== 1 || !loaderChunks[0][0].startsWith('dist/esm/chunks/')) {
+  throw new Error(`build: the provider loader must be alone in a chunk under dist/esm/chunks/ (it requires ${ESM_PROVIDER_PATH}), found ${loaderChunks.map(([path]) => path).join(', ')}`);
+}

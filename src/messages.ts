@@ -145,6 +145,20 @@ export const messages = {
   RESOLVED_CONFLICT: (path: string, resolved: string, other: string) =>
     `file at ${path} resolved to ${resolved} after symlink chasing, but another entry with path ${other} also resolves there`,
   FILES_STEP_FAILED: (step: string, detail: string) => `${step}: ${detail}`,
+  // The files stage's plan step: failures the config and the root decide before anything is written.
+  PARENT_NOT_DIRECTORY: (path: string, parent: string) => `error creating "${path}": parent ${parent} is not a directory`,
+  HARD_LINK_TARGET_MISSING: (path: string, target: string) => `error creating hard link "${path}": target "${target}" does not exist`,
+  HARD_LINK_TARGET_DIRECTORY: (path: string, target: string) => `error creating hard link "${path}": target "${target}" is a directory`,
+  RESULT_FILE_IS_DIRECTORY: (path: string) => `error writing "${path}": a directory exists there`,
+  GROUP_IS_PRIMARY: (group: string, user: string) =>
+    `cannot delete group "${group}": it is the primary group of user "${user}", and groupdel refuses that`,
+  HOME_NOT_OWNED: (user: string, home: string) =>
+    `cannot delete user "${user}": home directory ${home} is not owned by the user, and userdel --remove fails on that`,
+  UID_IN_USE: (user: string, uid: number) => `cannot create or modify user "${user}": UID ${uid} is not unique`,
+  GID_IN_USE: (group: string, gid: number) => `cannot create or modify group "${group}": GID ${gid} already exists`,
+  USER_GROUP_MISSING: (user: string, group: string) => `cannot create or modify user "${user}": group "${group}" does not exist`,
+  USER_GROUP_EXISTS: (user: string) =>
+    `cannot create user "${user}": a group named "${user}" exists; set primaryGroup or noUserGroup to use it`,
   ALREADY_RAN: () =>
     'Ignition has already run on this system. Unexpected behavior may occur. Ignition is not designed to run more than once per system.',
   LUKS_NOT_RECORDED: (name: string) => `the disks stage left no record of luks device "${name}" in the state file`,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { IGNITION_BIN as IGNITION, installKindling } from '../../test/differential-runner/support/runners.ts';
 import { normalizeContent } from '../../test/differential-files/normalize.ts';
 import { makeTemplateRoot } from '../../test/stages/files/support/template-root.ts';
-import { diffTrees, snapshotTree } from '../../test/stages/files/support/tree.ts';
+import { diffTrees, snapshotTree } from '../../test/helpers/manifest.ts';
 import { loadAverage, recordSection, sourceVersion } from './results-section.ts';
 import { filesWorkload } from './workload.ts';
 import { runSync } from '../../test/helpers/process.ts';

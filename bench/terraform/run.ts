@@ -9,7 +9,6 @@
 //   the provider per plan.
 // Writes bench/RESULTS.md's "## Terraform provider". Usage (repository root, after npm run build):
 //   node scripts/run-ts.mjs bench/terraform/run.ts [handshake-runs] [plan-runs]
-import { spawn, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { loadAverage, recordSection, sourceVersion } from '../files/results-section.ts';
 import { buildGoProgram } from '../../test/terraform/go-client.ts';
 import { DOCKER_SNIPPET, USERS_CONTENT } from '../../test/terraform/butane-inputs.ts';
+import { runSync, start } from '../../test/helpers/process.ts';
 
 const HEADING = '## Terraform provider';
 const COMMAND = 'npm run bench:terraform';
@@ -32,6 +32,33 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 const fmt = (ms: number): string => ms.toFixed(ms < 100 ? 1 : 0);
+
+/**
+ * The start-up work's before/after (fixed text: re-runs of this bench add new tables above it).
+ * Both measured by this bench in one sitting, the "before" tree being tf-client at 340418b.
+ */
+const START_UP_HISTORY = [
+  '### Start-up: before and after (2026-12-07, one sitting, load average about 6)',
+  '',
+  'Both rows measured by `npm run bench:terraform` within two minutes of each other: "before" in a clean export of 340418b (tf-client), "after" at 87ecd8b (tf-startup).',
+  '',
+  '| | before | after |',
+  '|---|---:|---:|',
+  '| handshake CPU, mirror launcher (median of 15) | 230 ms | 140 ms |',
+  '| handshake CPU, `node dist/esm/kindling.js` | 240 ms | 130 ms |',
+  '| handshake wall, mirror launcher (median) | 335 ms | 197 ms |',
+  '| `terraform plan`, 20 `ct_config` (median of 5) | 1737 ms, 5.83× go-plugin | 803 ms, 2.62× go-plugin |',
+  '| provider files loaded at start | 2.4 MB (ESM chunk 1.8 MB) | 1.2 MB |',
+  '',
+  'Where the CPU went (`node --cpu-prof` of the provider started with go-plugin\'s environment, up to its handshake line, then `process.cpuUsage()` around each step), and what changed (arrows: median handshake CPU measured the same way right after each step, earlier in the day):',
+  '',
+  '- @grpc/proto-loader building definitions from the descriptor set (every message\'s DescriptorProto re-encoded for reflection), about a third of the profile: replaced by a codec over field tables that scripts/generate-terraform-proto.mjs compiles from the .proto files (src/terraform/protobuf.ts; byte-for-byte equal to proto-loader\'s encoding in test/terraform/provider-protobuf.test.ts); proto-loader and protobufjs left out of the bundle (grpc-js requires them only for channelz\'s admin service). 220 → 190 ms.',
+  '- Parsing code that never runs at start: the render pipeline (transpiler, config core, yaml) now loads on the first ReadDataSource, from its own file (dist/terraform-render.cjs, a second SEA asset; about 9 ms); the ESM bins load the same provider file as the CJS bundle instead of a 1.8 MB chunk; packages\' ES module builds (`mainFields`) shrink @peculiar/x509 and its ASN.1 packages by about 300 kB. 190 → 150 ms.',
+  '- The client certificate check: node:crypto\'s X509Certificate instead of the library\'s ASN.1 parser (about 3 ms; the library still encodes the server certificate, and WebCrypto makes its key).',
+  '- Tried and left out: minifying the provider bundle (586 kB instead of 1.2 MB, no CPU difference beyond noise, and unreadable stack traces in the provider\'s logs); importing only grpc-js\'s server modules (512 kB instead of 610 kB, same load time, internal paths).',
+  '- What remains (in-process, about 60 ms of Node\'s own start before any of our code): loading @grpc/grpc-js with http2/tls (about 25 ms), loading @peculiar/x509 with its ASN.1 schemas, tsyringe and reflect-metadata (about 25 ms), making the server certificate (about 10 ms) and binding the TLS server (about 6 ms).',
+  '',
+];
 
 interface Row {
   name: string;
@@ -53,8 +80,7 @@ function cpuMsOf(pid: number | undefined): number {
 
 /** go-plugin's client certificate: any self-signed certificate the provider can parse. */
 function clientCertificate(dir: string): string {
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'client.key'), '-out', join(dir, 'client.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
+  runSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'client.key'), '-out', join(dir, 'client.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { check: true });
   return readFileSync(join(dir, 'client.pem'), 'utf8');
 }
 
@@ -62,22 +88,20 @@ function clientCertificate(dir: string): string {
 function handshakeOnce(command: string, args: string[], env: NodeJS.ProcessEnv, argv0?: string): Promise<{ wall: number; cpu: number }> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { env, argv0, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = start(command, args, { env, extendEnv: false, argv0 });
     let text = '';
-    let stderr = '';
     let elapsed: number | undefined;
     let cpu = NaN;
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.process.stdout?.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       if (elapsed === undefined && text.includes('\n')) {
         elapsed = Number(process.hrtime.bigint() - started) / 1e6;
         cpu = cpuMsOf(child.pid);
         if (!/^1\|[56]\|unix\|[^|]+\|grpc\|/.test(text)) reject(new Error(`unexpected handshake: ${text}`));
-        child.kill('SIGTERM');
+        void child.stop();
       }
     });
-    child.on('exit', () => (elapsed === undefined ? reject(new Error(`${command} exited before the handshake: ${stderr}`)) : resolvePromise({ wall: elapsed, cpu })));
+    void child.done().then((result) => (elapsed === undefined ? reject(new Error(`${command} exited before the handshake: ${result.stderr}`)) : resolvePromise({ wall: elapsed, cpu })));
   });
 }
 
@@ -97,14 +121,14 @@ function timeProcess(name: string, command: string, args: string[]): Row {
   const samples: number[] = [];
   for (let i = 0; i < handshakeRuns; i++) {
     const started = process.hrtime.bigint();
-    spawnSync(command, args);
+    runSync(command, args);
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return { name, medianMs: median(samples), minMs: Math.min(...samples) };
 }
 
 function hasTerraform(): boolean {
-  return spawnSync('sh', ['-c', 'command -v terraform']).status === 0;
+  return runSync('sh', ['-c', 'command -v terraform']).exitCode === 0;
 }
 
 /** 20 data sources, each its own content and snippet (distinct names, so no two renders are alike). */
@@ -131,9 +155,9 @@ interface PlanResult extends Row {
 
 function terraform(cwd: string, args: string[], env: NodeJS.ProcessEnv): { ms: number; stdout: string; stderr: string } {
   const started = process.hrtime.bigint();
-  const r = spawnSync('terraform', args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = runSync('terraform', args, { cwd, env, extendEnv: false });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (r.status !== 0) throw new Error(`terraform ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+  if (r.exitCode !== 0) throw new Error(`terraform ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
   return { ms, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -156,8 +180,8 @@ const dir = mkdtempSync(join(tmpdir(), 'kindling-bench-terraform-'));
 try {
   const goProvider = await buildGoProgram(resolve(root, 'bench/terraform/go-provider'));
   const mirror = join(dir, 'mirror');
-  const made = spawnSync(process.execPath, [bundle, 'terraform-mirror', mirror], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`terraform-mirror failed: ${made.stderr}`);
+  const made = runSync(process.execPath, [bundle, 'terraform-mirror', mirror]);
+  if (made.exitCode !== 0) throw new Error(`terraform-mirror failed: ${made.stderr}`);
   const launcher = /(\/\S+terraform-provider-ct_v\S+)/.exec(made.stdout + made.stderr)?.[1];
   if (launcher === undefined || !existsSync(launcher)) throw new Error(`cannot find the mirrored provider in: ${made.stdout}${made.stderr}`);
   // The go-plugin provider under its own source address in the same mirror, for the plan floor.
@@ -180,7 +204,7 @@ try {
   const plans: PlanResult[] = [];
   let terraformVersion = 'not on PATH: plan bench skipped';
   if (hasTerraform()) {
-    terraformVersion = spawnSync('terraform', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '?';
+    terraformVersion = runSync('terraform', ['version']).stdout.split('\n')[0] ?? '?';
     writeFileSync(join(dir, 'terraform.rc'), `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["kindling.local/*/*"]\n  }\n}\n`);
     const tfEnv: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
     delete tfEnv['TF_LOG'];
@@ -222,6 +246,7 @@ try {
           'any provider pays with this Terraform; poseidon/ct (not available offline) starts like it and renders in Go.',
         ]),
     '',
+    ...START_UP_HISTORY,
   ].join('\n');
   process.stdout.write(`${text}\n`);
   recordSection(HEADING, text);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_OPTIONS, isStage, STAGES, type RunOptions } from '../engine/options.ts';
 import { runStage } from '../engine/run.ts';
-import { ProvisionError } from '../report.ts';
+import { formatIgnitionLine, ProvisionError } from '../report.ts';
 import { describeOpenError, VERSION, type CliIo } from './io.ts';
 
 const VALUE_FLAGS = ['platform', 'stage', 'root', 'config-cache', 'state-file', 'neednet', 'fetch-timeout'] as const;
@@ -122,7 +122,10 @@ async function runAndReport(options: RunOptions, io: CliIo, configText?: { text:
     await runStage(options, configText === undefined ? {} : { configText });
     return 0;
   } catch (error) {
-    const message = ProvisionError.is(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // A ProvisionError that blames a config entry names its JSON path, as validation reports do.
+    const message = ProvisionError.is(error)
+      ? error.path === undefined || error.path.length === 0 ? error.message : formatIgnitionLine(error)
+      : error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.stderr.write(`${options.stage} failed: ${message}\n`);
     return 1;
   }

@@ -1,13 +1,16 @@
-// The gRPC server of the provider (the only module that imports @grpc/grpc-js and
-// @grpc/proto-loader). Services are looked up by their full protobuf name in the descriptor set
-// compiled from src/terraform/proto (descriptors.gen.ts), so no .proto file is read at run time.
-// Handlers are plain async functions over plain records (snake_case field names, enums as
-// numbers, bytes as Buffers); a handler that throws answers with gRPC status INTERNAL instead of
-// taking the process down.
+// The gRPC server of the provider (the only module that imports @grpc/grpc-js). Services are
+// looked up by their full protobuf name in the tables compiled from src/terraform/proto
+// (descriptors.gen.ts) and their messages go through our own codec (protobuf.ts), so no .proto file
+// is read and no descriptor is processed at run time. Handlers are plain async functions over
+// plain records (snake_case field names, enums as numbers, bytes as Buffers); a handler that
+// throws answers with gRPC status INTERNAL instead of taking the process down.
 
 import * as grpc from '@grpc/grpc-js';
-import { loadFileDescriptorSetFromBuffer, type PackageDefinition, type ServiceDefinition } from '@grpc/proto-loader';
-import { DESCRIPTOR_SET_BASE64 } from './proto/descriptors.gen.ts';
+import * as generated from './proto/descriptors.gen.ts';
+import { decodeMessage, encodeMessage, type MessageTable, type ServiceTable } from './protobuf.ts';
+
+const PROTO_MESSAGES: MessageTable = generated.PROTO_MESSAGES;
+const PROTO_SERVICES: ServiceTable = generated.PROTO_SERVICES;
 
 export type Message = Record<string, unknown>;
 export type UnaryHandler = (request: Message) => Message | Promise<Message>;
@@ -39,19 +42,28 @@ export interface RunningServer {
 
 const STOP_GRACE_MS = 2_000;
 
-let definitions: PackageDefinition | undefined;
-
-function serviceDefinition(name: string): ServiceDefinition {
-  definitions ??= loadFileDescriptorSetFromBuffer(Buffer.from(DESCRIPTOR_SET_BASE64, 'base64'), {
-    keepCase: true,
-    longs: Number,
-    enums: Number,
-    defaults: true,
-    oneofs: true,
-  });
-  const found = definitions[name];
-  if (found === undefined || 'format' in found) throw new Error(`no service ${name} in the descriptor set`);
-  return found as ServiceDefinition;
+function serviceDefinition(name: string): grpc.ServiceDefinition {
+  const methods = PROTO_SERVICES[name];
+  if (methods === undefined) throw new Error(`no service ${name} in the protocol files`);
+  const definition: Record<string, grpc.MethodDefinition<Message, Message>> = {};
+  for (const [method, spec] of Object.entries(methods)) {
+    const codec = (type: string) => ({
+      serialize: (value: Message) => encodeMessage(PROTO_MESSAGES, type, value),
+      deserialize: (bytes: Buffer) => decodeMessage(PROTO_MESSAGES, type, bytes),
+    });
+    const request = codec(spec.input);
+    const response = codec(spec.output);
+    definition[method] = {
+      path: `/${name}/${method}`,
+      requestStream: spec.clientStreaming,
+      responseStream: spec.serverStreaming,
+      requestSerialize: request.serialize,
+      requestDeserialize: request.deserialize,
+      responseSerialize: response.serialize,
+      responseDeserialize: response.deserialize,
+    };
+  }
+  return definition;
 }
 
 function unary(method: string, handler: UnaryHandler, onError: GrpcServerOptions['onHandlerError']): grpc.handleUnaryCall<Message, Message> {

@@ -10,7 +10,7 @@ import { decodeValue, encodeValue, typeJson, UNKNOWN, type CtyType, type CtyValu
 import { errorDiagnostic, findingDiagnostics, type Diagnostic } from './diagnostics.ts';
 import type { Message, ServiceHandlers } from './grpc.ts';
 import type { ProtocolVersion } from './handshake.ts';
-import { renderCtConfig, type Argument } from './render.ts';
+import type { Argument } from './render.ts';
 import { CT_CONFIG_ATTRIBUTES, CT_CONFIG_TYPE, DATA_SOURCE, PROVIDER_CONFIG_TYPE } from './schema.ts';
 
 const CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: false };
@@ -79,7 +79,13 @@ function validateDataSource(request: Message): Message {
 
 const asString = (value: CtyValue | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
-function readDataSource(request: Message): Message {
+// The render pipeline (transpiler, config core, YAML: most of the provider's code) loads on the
+// first read, not at start: Terraform starts the provider three or four times per plan and only
+// some of those starts read a data source.
+let renderModule: Promise<typeof import('./render.ts')> | undefined;
+const loadRender = (): Promise<typeof import('./render.ts')> => (renderModule ??= import('./render.ts'));
+
+async function readDataSource(request: Message): Promise<Message> {
   if (request['type_name'] !== DATA_SOURCE) return { diagnostics: unknownType('data source', request['type_name']) };
   const decoded = decodeConfig(request['config'], CT_CONFIG_TYPE);
   if ('diagnostics' in decoded) return { diagnostics: decoded.diagnostics };
@@ -97,6 +103,7 @@ function readDataSource(request: Message): Message {
   const prettyPrint = config['pretty_print'] === true;
   const filesDir =
     filesDirArgument === undefined || filesDirArgument === '' ? undefined : isAbsolute(filesDirArgument) ? filesDirArgument : resolve(filesDirArgument);
+  const { renderCtConfig } = await loadRender();
   const result = renderCtConfig({ content, snippets, strict, prettyPrint, filesDir });
   const sourceOf = (argument: Argument): string | undefined => (argument.name === 'content' ? content : snippets[argument.index]);
   const diagnostics = findingDiagnostics(result.findings, sourceOf);

@@ -28,6 +28,7 @@ if (!available) {
 describe.runIf(available)('single executable and QEMU boot', () => {
   let work: string;
   let exe: string;
+  let bundle: string;
   let provisioned: string;
   let seaEnv: Record<string, string | undefined>;
 
@@ -35,8 +36,8 @@ describe.runIf(available)('single executable and QEMU boot', () => {
     seaEnv = { KINDLING_SEA_NODE: await seaRuntime() };
     work = mkdtempSync(join(tmpdir(), 'kindling-boot-'));
     mkdirSync(logs, { recursive: true });
-    // A private executable from a pinned copy of the bundle (work/bundle.cjs), and the initramfs.
-    exe = (await buildBootImage(work)).exe;
+    // A private executable from a pinned copy of the bundles, and the initramfs.
+    ({ exe, bundle } = await buildBootImage(work));
   }, BOOT_MS);
 
   afterAll(() => {
@@ -46,7 +47,7 @@ describe.runIf(available)('single executable and QEMU boot', () => {
   test('two builds of the single executable from one bundle are byte-for-byte identical', async () => {
     // Both from the pinned copy of the bundle: the tree may change under a running suite.
     const second = join(work, 'second', 'kindling');
-    const env = { ...seaEnv, KINDLING_SEA_OUT: second, KINDLING_SEA_BUNDLE: join(work, 'bundle.cjs') };
+    const env = { ...seaEnv, KINDLING_SEA_OUT: second, KINDLING_SEA_BUNDLE: bundle };
     await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env });
     expect(sha256(second)).toBe(sha256(exe));
     // The blob is really there: the executable runs Kindling, not a bare node.

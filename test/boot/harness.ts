@@ -2,7 +2,7 @@
 // provisioned image back from the host: sgdisk, blkid and debugfs at a byte offset, loop mounts for xfs.
 // Every process goes through test/helpers/process.ts.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasCommand } from '../helpers/env.ts';
 import { run as runProcess, type RunOptions } from '../helpers/process.ts';
@@ -33,8 +33,9 @@ export async function missingForBoot(): Promise<string | undefined> {
 }
 
 export interface BootImage {
-  /** The private single executable the image was built from. */
+  /** The private single executable the image was built from, and the pinned bundle it came from. */
   exe: string;
+  bundle: string;
   /** The extracted kernel (direct PVH boots) and the bzImage it came from (boot loaders). */
   vmlinux: string;
   vmlinuz: string;
@@ -49,12 +50,13 @@ export interface BootImage {
  */
 export async function buildBootImage(work: string): Promise<BootImage> {
   // `npm test` has built the bundles; rebuilding here would delete dist/ under parallel suites.
-  const bundles = ['kindling.cjs', 'terraform-provider.cjs'];
-  if (!bundles.every((name) => existsSync(join(repo, 'dist', name)))) await run(process.execPath, ['scripts/build.mjs'], { cwd: repo });
-  const bundle = join(work, 'bundle.cjs');
-  copyFileSync(join(repo, 'dist', 'kindling.cjs'), bundle);
-  // build-sea embeds the provider bundle it finds beside the main one.
-  copyFileSync(join(repo, 'dist', 'terraform-provider.cjs'), join(work, 'terraform-provider.cjs'));
+  const dist = join(repo, 'dist');
+  if (!existsSync(join(dist, 'kindling.cjs'))) await run(process.execPath, ['scripts/build.mjs'], { cwd: repo });
+  // Every bundle of the build (build-sea embeds the ones it finds beside the main one), pinned.
+  const bundles = join(work, 'bundles');
+  mkdirSync(bundles);
+  for (const name of readdirSync(dist).filter((n) => n.endsWith('.cjs'))) copyFileSync(join(dist, name), join(bundles, name));
+  const bundle = join(bundles, 'kindling.cjs');
   const exe = join(work, 'kindling');
   const env = { KINDLING_SEA_NODE: await seaRuntime(), KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: bundle };
   await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env });
@@ -66,7 +68,7 @@ export async function buildBootImage(work: string): Promise<BootImage> {
       .split('\n')
       .map((line) => line.split(/=(.*)/s, 2) as [string, string]),
   );
-  return { exe, vmlinux: bootEnv.KERNEL ?? '', vmlinuz: bootEnv.BZIMAGE ?? '', initrd: bootEnv.INITRD ?? '' };
+  return { exe, bundle, vmlinux: bootEnv.KERNEL ?? '', vmlinuz: bootEnv.BZIMAGE ?? '', initrd: bootEnv.INITRD ?? '' };
 }
 
 export interface BootResult {

@@ -104,4 +104,19 @@ export const CASES: DiffCase[] = [
       systemd: { units: [{ name: 'all.service', contents: unit, enabled: true, dropins: [{ name: 'o.conf', contents: '[Unit]\n' }] }, { name: 'other.service', mask: true }] },
     }),
   },
+  // Rejected by Kindling's plan step before the first write; upstream fails on them part-way.
+  { name: 'plan: file over a directory fails', fails: true, config: v('3.3.0', files({ path: '/etc/ok', contents: { source: text('ok') } }, { path: '/srv/existing', contents: { source: text('x') } })) },
+  { name: 'plan: file over a symlink fails', fails: true, config: v('3.3.0', files({ path: '/etc/systemd/system/masked.service', contents: { source: text('x') } })) },
+  { name: 'plan: parent that is a file fails', fails: true, config: v('3.3.0', files({ path: '/etc/ok', contents: { source: text('ok') } }, { path: '/etc/hostname/x', contents: { source: text('x') } })) },
+  { name: 'plan: parent made a file by an earlier entry fails', fails: true, config: v('3.3.0', files({ path: '/opt/a', contents: { source: text('a') } }, { path: '/opt/a/b', contents: { source: text('b') } })) },
+  { name: 'plan: hard link to nothing fails', fails: true, config: v('3.3.0', { storage: { links: [{ path: '/srv/h', target: '/nope', hard: true }] } }) },
+  { name: 'plan: UID in use fails', fails: true, config: v('3.3.0', users({ name: 'newbie', uid: 1500 })) },
+  { name: 'plan: GID in use fails', fails: true, config: v('3.3.0', { passwd: { groups: [{ name: 'newgroup', gid: 1600 }] } }) },
+  { name: "plan: a taken user-group name fails", fails: true, config: v('3.3.0', users({ name: 'oldgroup' })) },
+  { name: 'plan: supplementary group nobody has fails', fails: true, config: v('3.3.0', users({ name: 'newbie', groups: ['wheel', 'ghosts'] })) },
+  {
+    name: 'plan: drop-in below a file the config makes fails',
+    fails: true,
+    config: v('3.3.0', { ...files({ path: '/etc/systemd/system/app.service.d', contents: { source: text('x') } }), ...units({ name: 'app.service', dropins: [{ name: '10-x.conf', contents: '[Service]\n' }] }) }),
+  },
 ];

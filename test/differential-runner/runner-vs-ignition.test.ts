@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CASES } from '../differential-files/cases.ts';
 import { canRun, isRoot } from '../helpers/env.ts';
 import { makeTemplateRoot } from '../stages/files/support/template-root.ts';
-import { diffTrees, snapshotTree, type Tree } from '../stages/files/support/tree.ts';
+import { diffTrees, snapshotTree, type Tree } from '../helpers/manifest.ts';
 import { RUNNER_CASES, type RunnerCase } from './runner-cases.ts';
 import { normalizeContent } from '../differential-files/normalize.ts';
 import { IGNITION_BIN, installKindling, installSetfilesStub, pool, runKindling, runUpstream, type RunRequest, type RunResult } from './support/runners.ts';

@@ -1,11 +1,11 @@
 // Test scaffolding for providers: a ProviderContext wired to real exec/blkid/mount, a fake retry
 // clock, a metadata server on 127.0.0.1 (startable on a fixed port, so "network not up yet" is a
 // real connection refusal), and loop-mounted config drives made with mkfs.ext4 -d.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createFetchContext } from '../../src/resource/context.ts';
 import { closeFetchContext } from '../../src/resource/fetch.ts';
 import { toolsFromEnv } from '../../src/system/distro.ts';
@@ -165,6 +165,10 @@ async function loopDrive(image: string, dir: string): Promise<Drive> {
     device,
     detach: async () => {
       await must('losetup', ['-d', device]);
+      // A device still busy (a provider's mount not yet released) is only marked for autoclear;
+      // wait until it is really gone, so the next test cannot find this drive's label.
+      const backing = join('/sys/block', basename(device), 'loop', 'backing_file');
+      for (let i = 0; i < 100 && existsSync(backing); i++) await new Promise((resolve) => setTimeout(resolve, 100));
       rmSync(dirname(image), { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     },

@@ -10,10 +10,11 @@ import { CT_CONFIG_TYPE } from '../../src/terraform/schema.ts';
 
 const v5 = providerService(5);
 const v6 = providerService(6);
-const call = (handlers: typeof v5.handlers, method: string, request: Message = {}): Message => {
+/** Handlers may answer with a promise (a read loads the render pipeline first). */
+const call = async (handlers: typeof v5.handlers, method: string, request: Message = {}): Promise<Message> => {
   const handler = handlers[method];
   if (typeof handler !== 'function') throw new Error(`no ${method}`);
-  return (handler as UnaryHandler)(request) as Message;
+  return (handler as UnaryHandler)(request);
 };
 
 const config = (values: Record<string, CtyValue>): Message => ({
@@ -39,8 +40,8 @@ describe('Provider service', () => {
     expect(Object.keys(v6.handlers)).toContain('StopProvider');
   });
 
-  test('the schema is ct v0.14’s: content required, rendered computed, id optional+computed, types in cty JSON', () => {
-    const schema = call(v6.handlers, 'GetProviderSchema') as { data_source_schemas: { key: string; value: { block: { attributes: Record<string, unknown>[] } } }[] };
+  test('the schema is ct v0.14’s: content required, rendered computed, id optional+computed, types in cty JSON', async () => {
+    const schema = await call(v6.handlers, 'GetProviderSchema') as { data_source_schemas: { key: string; value: { block: { attributes: Record<string, unknown>[] } } }[] };
     expect(schema.data_source_schemas.map((e) => e.key)).toEqual(['ct_config']);
     const attributes = schema.data_source_schemas[0]?.value.block.attributes ?? [];
     const summary = Object.fromEntries(
@@ -55,22 +56,22 @@ describe('Provider service', () => {
       snippets: '["list","string"] optional',
       strict: '"bool" optional',
     });
-    expect(call(v5.handlers, 'GetSchema')).toEqual(schema);
+    expect(await call(v5.handlers, 'GetSchema')).toEqual(schema);
   });
 
-  test('validation accepts unknown values and reports type mismatches at their attribute', () => {
+  test('validation accepts unknown values and reports type mismatches at their attribute', async () => {
     const request = { type_name: 'ct_config', config: config({ content: UNKNOWN, snippets: [fcos, UNKNOWN], strict: UNKNOWN }) };
-    expect(call(v5.handlers, 'ValidateDataSourceConfig', request)).toEqual({ diagnostics: [] });
-    expect(call(v6.handlers, 'ValidateDataResourceConfig', request)).toEqual({ diagnostics: [] });
+    expect(await call(v5.handlers, 'ValidateDataSourceConfig', request)).toEqual({ diagnostics: [] });
+    expect(await call(v6.handlers, 'ValidateDataResourceConfig', request)).toEqual({ diagnostics: [] });
     const bad = { type_name: 'ct_config', config: { msgpack: Buffer.from(encodeValue({ content: fcos, strict: 'yes' }, { object: { content: 'string', strict: 'string' } })) } };
-    const diagnostics = (call(v6.handlers, 'ValidateDataResourceConfig', bad) as { diagnostics: Diag[] }).diagnostics;
+    const diagnostics = (await call(v6.handlers, 'ValidateDataResourceConfig', bad) as { diagnostics: Diag[] }).diagnostics;
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]?.severity).toBe(1);
     expect(diagnostics[0]?.attribute).toEqual({ steps: [{ attribute_name: 'strict' }] });
   });
 
-  test('a read renders, fills rendered and id, applies the defaults and keeps the arguments', () => {
-    const response = call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: config({ content: fcos }) }) as { state: { msgpack: Buffer }; diagnostics: Diag[] };
+  test('a read renders, fills rendered and id, applies the defaults and keeps the arguments', async () => {
+    const response = await call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: config({ content: fcos }) }) as { state: { msgpack: Buffer }; diagnostics: Diag[] };
     expect(response.diagnostics).toEqual([]);
     const state = decodeValue(response.state.msgpack, CT_CONFIG_TYPE) as Record<string, CtyValue>;
     expect(state['content']).toBe(fcos);
@@ -81,40 +82,40 @@ describe('Provider service', () => {
     expect(state['id']).toBe(renderedId(state['rendered'] as string));
   });
 
-  test('warnings are warning diagnostics on the snippet they come from, with line:col and the line', () => {
-    const response = call(v5.handlers, 'ReadDataSource', { type_name: 'ct_config', config: config({ content: fcos, snippets: [fcos, `${fcos}foo: 1\n`] }) }) as { state?: object; diagnostics: Diag[] };
+  test('warnings are warning diagnostics on the snippet they come from, with line:col and the line', async () => {
+    const response = await call(v5.handlers, 'ReadDataSource', { type_name: 'ct_config', config: config({ content: fcos, snippets: [fcos, `${fcos}foo: 1\n`] }) }) as { state?: object; diagnostics: Diag[] };
     expect(response.state).toBeDefined();
     expect(response.diagnostics).toEqual([
       { severity: 2, summary: 'unused key foo', detail: 'snippets[1]:3:1 at $.foo\n\n  3 | foo: 1', attribute: { steps: [{ attribute_name: 'snippets' }, { element_key_int: 1 }] } },
     ]);
   });
 
-  test('errors point at content and leave no state; strict turns warnings into a failure', () => {
-    const broken = call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: config({ content: `${fcos}storage:\n  files:\n    - path: etc/x\n` }) }) as { state?: object; diagnostics: Diag[] };
+  test('errors point at content and leave no state; strict turns warnings into a failure', async () => {
+    const broken = await call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: config({ content: `${fcos}storage:\n  files:\n    - path: etc/x\n` }) }) as { state?: object; diagnostics: Diag[] };
     expect(broken.state).toBeUndefined();
     expect(broken.diagnostics.map((d) => [d.severity, d.summary, d.detail.split('\n')[0], d.attribute])).toEqual([
       [1, 'path not absolute', 'content:5:13 at $.storage.files.0.path', { steps: [{ attribute_name: 'content' }] }],
     ]);
-    const strict = call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: config({ content: `${fcos}foo: 1\n`, strict: true }) }) as { state?: object; diagnostics: Diag[] };
+    const strict = await call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: config({ content: `${fcos}foo: 1\n`, strict: true }) }) as { state?: object; diagnostics: Diag[] };
     expect(strict.state).toBeUndefined();
     expect(strict.diagnostics.map((d) => d.severity)).toEqual([2, 1]);
   });
 
-  test('unknown types, resources and malformed values are error diagnostics', () => {
-    const other = call(v6.handlers, 'ReadDataSource', { type_name: 'ct_other', config: config({ content: fcos }) }) as { diagnostics: Diag[] };
+  test('unknown types, resources and malformed values are error diagnostics', async () => {
+    const other = await call(v6.handlers, 'ReadDataSource', { type_name: 'ct_other', config: config({ content: fcos }) }) as { diagnostics: Diag[] };
     expect(other.diagnostics[0]?.summary).toBe('unknown data source type "ct_other"');
-    const resource = call(v5.handlers, 'PlanResourceChange', { type_name: 'ct_config' }) as { diagnostics: Diag[] };
+    const resource = await call(v5.handlers, 'PlanResourceChange', { type_name: 'ct_config' }) as { diagnostics: Diag[] };
     expect(resource.diagnostics[0]?.summary).toBe('unknown resource type "ct_config"');
-    const garbage = call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: { msgpack: Buffer.from([0x92, 0x01]) } }) as { diagnostics: Diag[] };
+    const garbage = await call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: { msgpack: Buffer.from([0x92, 0x01]) } }) as { diagnostics: Diag[] };
     expect(garbage.diagnostics[0]?.severity).toBe(1);
-    const empty = call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: null }) as { diagnostics: Diag[] };
+    const empty = await call(v6.handlers, 'ReadDataSource', { type_name: 'ct_config', config: null }) as { diagnostics: Diag[] };
     expect(empty.diagnostics[0]?.summary).toContain('no msgpack value');
   });
 
-  test('the provider block takes no arguments; v5 hands the config back as prepared', () => {
+  test('the provider block takes no arguments; v5 hands the config back as prepared', async () => {
     const empty = { msgpack: Buffer.from([0x80]) };
-    expect(call(v5.handlers, 'PrepareProviderConfig', { config: empty })).toEqual({ prepared_config: empty, diagnostics: [] });
-    expect(call(v6.handlers, 'ValidateProviderConfig', { config: empty })).toEqual({ diagnostics: [] });
-    expect(call(v6.handlers, 'GetMetadata')).toMatchObject({ data_sources: [{ type_name: 'ct_config' }], resources: [] });
+    expect(await call(v5.handlers, 'PrepareProviderConfig', { config: empty })).toEqual({ prepared_config: empty, diagnostics: [] });
+    expect(await call(v6.handlers, 'ValidateProviderConfig', { config: empty })).toEqual({ diagnostics: [] });
+    expect(await call(v6.handlers, 'GetMetadata')).toMatchObject({ data_sources: [{ type_name: 'ct_config' }], resources: [] });
   });
 });

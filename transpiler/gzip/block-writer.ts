@@ -3,11 +3,11 @@
 // and, when the raw bytes are still in the window, as stored, then writes the cheapest (stored
 // only when strictly cheaper, dynamic only when strictly cheaper than fixed).
 
-import { type BitWriter, writeBits, writeBytes, writeStoredHeader } from './bit-writer.ts';
+import { type BitWriter, reserve, writeBits, writeBytes, writeStoredHeader } from './bit-writer.ts';
 import { FIXED_LITERALS, FIXED_OFFSETS, type HuffmanEncoder, bitLength, generate, newEncoder } from './huffman-code.ts';
 import {
   END_BLOCK_MARKER, LENGTH_BASE, LENGTH_CODES, LENGTH_CODES_START, LENGTH_EXTRA_BITS, MATCH_TYPE, MAX_NUM_LIT,
-  OFFSET_BASE, OFFSET_CODE_COUNT, OFFSET_CODES, OFFSET_EXTRA_BITS, tokenLength, tokenOffset,
+  OFFSET_BASE, OFFSET_CODE_COUNT, OFFSET_CODES, OFFSET_EXTRA_BITS,
 } from './tokens.ts';
 
 const CODEGEN_CODE_COUNT = 19;
@@ -38,8 +38,9 @@ function indexTokens(tokens: Uint32Array, count: number): void {
       literalFreq[t]!++;
       continue;
     }
-    literalFreq[LENGTH_CODES_START + LENGTH_CODES[tokenLength(t)]!]!++;
-    offsetFreq[OFFSET_CODES[tokenOffset(t)]!]!++;
+    // tokenLength and tokenOffset, inline (see writeTokens).
+    literalFreq[LENGTH_CODES_START + LENGTH_CODES[(t - MATCH_TYPE) >>> 22]!]!++;
+    offsetFreq[OFFSET_CODES[t & 0x3fffff]!]!++;
   }
   numLiterals = MAX_NUM_LIT;
   while (literalFreq[numLiterals - 1] === 0) numLiterals--;
@@ -145,26 +146,75 @@ function writeDynamicHeader(w: BitWriter, numCodegens: number, isEof: boolean): 
   }
 }
 
+/**
+ * Writes the tokens with their codes. writeBits is written out inline with the bit buffer in
+ * locals, and so are tokenLength and tokenOffset: this loop runs per token, mostly before the JIT
+ * has compiled it, when every call costs.
+ * Each step is writeBits' own: add the bits above the pending ones, then emit whole bytes.
+ */
 function writeTokens(w: BitWriter, tokens: Uint32Array, count: number, lit: HuffmanEncoder, off: HuffmanEncoder): void {
   const { codes: litCodes, lengths: litLengths } = lit;
   const { codes: offCodes, lengths: offLengths } = off;
+  // A token takes at most 15 + 5 + 15 + 13 bits: 6 bytes.
+  reserve(w, 6 * count + 1);
+  const buf = w.out;
+  let at = w.length;
+  let bits = w.bits;
+  let nbits = w.nbits;
   for (let i = 0; i < count; i++) {
     const t = tokens[i]!;
     if (t < MATCH_TYPE) {
-      writeBits(w, litCodes[t]!, litLengths[t]!);
+      bits |= litCodes[t]! << nbits;
+      nbits += litLengths[t]!;
+      while (nbits >= 8) {
+        buf[at++] = bits;
+        bits >>>= 8;
+        nbits -= 8;
+      }
       continue;
     }
-    const length = tokenLength(t);
+    const length = (t - MATCH_TYPE) >>> 22; // tokenLength(t)
     const lengthCode = LENGTH_CODES[length]!;
-    writeBits(w, litCodes[lengthCode + LENGTH_CODES_START]!, litLengths[lengthCode + LENGTH_CODES_START]!);
+    bits |= litCodes[lengthCode + LENGTH_CODES_START]! << nbits;
+    nbits += litLengths[lengthCode + LENGTH_CODES_START]!;
+    while (nbits >= 8) {
+      buf[at++] = bits;
+      bits >>>= 8;
+      nbits -= 8;
+    }
     const extraLengthBits = LENGTH_EXTRA_BITS[lengthCode]!;
-    if (extraLengthBits > 0) writeBits(w, length - LENGTH_BASE[lengthCode]!, extraLengthBits);
-    const offset = tokenOffset(t);
+    if (extraLengthBits > 0) {
+      bits |= (length - LENGTH_BASE[lengthCode]!) << nbits;
+      nbits += extraLengthBits;
+      while (nbits >= 8) {
+        buf[at++] = bits;
+        bits >>>= 8;
+        nbits -= 8;
+      }
+    }
+    const offset = t & 0x3fffff; // tokenOffset(t)
     const offsetCode = OFFSET_CODES[offset]!;
-    writeBits(w, offCodes[offsetCode]!, offLengths[offsetCode]!);
+    bits |= offCodes[offsetCode]! << nbits;
+    nbits += offLengths[offsetCode]!;
+    while (nbits >= 8) {
+      buf[at++] = bits;
+      bits >>>= 8;
+      nbits -= 8;
+    }
     const extraOffsetBits = OFFSET_EXTRA_BITS[offsetCode]!;
-    if (extraOffsetBits > 0) writeBits(w, offset - OFFSET_BASE[offsetCode]!, extraOffsetBits);
+    if (extraOffsetBits > 0) {
+      bits |= (offset - OFFSET_BASE[offsetCode]!) << nbits;
+      nbits += extraOffsetBits;
+      while (nbits >= 8) {
+        buf[at++] = bits;
+        bits >>>= 8;
+        nbits -= 8;
+      }
+    }
   }
+  w.length = at;
+  w.bits = bits;
+  w.nbits = nbits;
 }
 
 /**

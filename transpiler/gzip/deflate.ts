@@ -7,28 +7,22 @@
 
 import { type BitWriter, flush, writeStoredHeader } from './bit-writer.ts';
 import { writeBlock } from './block-writer.ts';
-import { matchToken } from './tokens.ts';
+import { MATCH_TYPE } from './tokens.ts';
 
 const WINDOW_SIZE = 1 << 15;
-const WINDOW_MASK = WINDOW_SIZE - 1;
 const MIN_MATCH_LENGTH = 4;
 const MAX_MATCH_LENGTH = 258;
-const BASE_MATCH_LENGTH = 3;
-const BASE_MATCH_OFFSET = 1;
 const MAX_FLATE_BLOCK_TOKENS = 1 << 14;
 const HASH_BITS = 17;
 const HASH_SIZE = 1 << HASH_BITS;
-const HASH_MUL = 0x1e35a7bd;
 /** Where Go slides the window: once fewer than a maximal match plus a hash's bytes are left. */
 const SLIDE_AT = 2 * WINDOW_SIZE - (MIN_MATCH_LENGTH + MAX_MATCH_LENGTH);
 /** blockStart after the window slid past it: the block's bytes are gone, so it cannot be stored. */
 const NEVER_STORABLE = 0x7fffffff;
 
-// Level 9's row of Go's table: good, lazy, nice, chain.
-const GOOD = 32;
-const LAZY = 258;
-const NICE = 258;
-const CHAIN = 4096;
+// deflate() spells the rest of Go's constants as literals: the window mask 32767, the hash
+// multiplier 0x1e35a7bd (shift 32 - HASH_BITS = 15), base match length 3 and offset 1, and level
+// 9's row of Go's table: good 32, lazy 258, nice 258, chain 4096.
 
 // The tables are reused from call to call. Instead of clearing 640 KiB per call, each call's
 // positions are stored above every value an earlier call left behind (Go's hashOffset, started
@@ -41,13 +35,8 @@ const tokens = new Uint32Array(MAX_FLATE_BLOCK_TOKENS + 1);
 let nextHashBase = 0;
 const HASH_BASE_LIMIT = 2 ** 31;
 
-function hash4(i: number): number {
-  const word = (window[i]! << 24) | (window[i + 1]! << 16) | (window[i + 2]! << 8) | window[i + 3]!;
-  return Math.imul(word, HASH_MUL) >>> (32 - HASH_BITS);
-}
-
-// The compressor's state (Go's compressor struct), module-level so the hot loop needs no
-// closures or per-call objects. One compression runs at a time: nothing here is asynchronous.
+// The compressor's state between calls of deflate() (Go's compressor struct), module-level so
+// nothing is allocated per call. One compression runs at a time: nothing here is asynchronous.
 let out: BitWriter;
 let hashOffset = 1;
 let index = 0;
@@ -58,109 +47,128 @@ let tokenCount = 0;
 let length = MIN_MATCH_LENGTH - 1;
 let offset = 0;
 let chainHead = -1;
-/** findMatch's result: the best length and its distance. */
-let matchLength = 0;
-let matchOffset = 0;
 
-/** Go's findMatch: the longest match longer than `prevLength` along the hash chain from `prevHead`. */
-function findMatch(pos: number, prevHead: number, prevLength: number, lookahead: number): boolean {
-  const minMatchLook = lookahead < MAX_MATCH_LENGTH ? lookahead : MAX_MATCH_LENGTH;
-  const nice = minMatchLook < NICE ? minMatchLook : NICE;
-  let tries = CHAIN;
-  let best = prevLength;
-  if (best >= GOOD) tries >>= 2;
-  let wEnd = window[pos + best]!;
-  const minIndex = pos - WINDOW_SIZE;
-  let found = false;
-  for (let i = prevHead; tries > 0; tries--) {
-    if (wEnd === window[i + best]) {
-      let n = 0;
-      while (n < minMatchLook && window[i + n] === window[pos + n]) n++;
-      // A 4-byte match only pays for itself when its distance is short.
-      if (n > best && (n > MIN_MATCH_LENGTH || pos - i <= 4096)) {
-        best = n;
-        matchOffset = pos - i;
-        found = true;
-        if (n >= nice) break;
-        wEnd = window[pos + n]!;
-      }
-    }
-    // hashPrev[minIndex] already belongs to a newer position.
-    if (i === minIndex) break;
-    i = hashPrev[i & WINDOW_MASK]! - hashOffset;
-    if (i < minIndex || i < 0) break;
-  }
-  matchLength = best;
-  return found;
-}
-
-/** Writes the pending tokens as a block ending at window position `end` (Go's writeBlock). */
-function emitBlock(end: number): void {
+/** Writes the first `count` tokens as a block ending at window position `end` (Go's writeBlock). */
+function emitBlock(end: number, count: number): void {
   if (end > 0) {
     const raw = blockStart <= end ? window.subarray(blockStart, end) : undefined;
     blockStart = end;
-    writeBlock(out, tokens, tokenCount, false, raw);
+    writeBlock(out, tokens, count, false, raw);
   }
-  tokenCount = 0;
 }
 
-/** Go's deflate() for a lazy level: consumes the window, leaving a maximal match's lookahead unless `sync`. */
+/**
+ * Go's deflate() for a lazy level: consumes the window, leaving a maximal match's lookahead unless
+ * `sync`. Go's findMatch and hash4 are written out inline, and the state lives in locals while the
+ * loop runs: most calls happen before the JIT has compiled this function, and the interpreter pays
+ * for every call and every access to module state, in the loop that sees every input byte.
+ */
 function deflate(sync: boolean): void {
   if (windowEnd - index < MIN_MATCH_LENGTH + MAX_MATCH_LENGTH && !sync) return;
-  const maxInsertIndex = windowEnd - (MIN_MATCH_LENGTH - 1);
+  const win = window;
+  const head = hashHead;
+  const prev = hashPrev;
+  const toks = tokens;
+  const hOffset = hashOffset;
+  const wEndPos = windowEnd;
+  const maxInsertIndex = wEndPos - 3; // windowEnd - (MIN_MATCH_LENGTH - 1)
+  let pos = index;
+  let count = tokenCount;
+  let available = byteAvailable;
+  let curLength = length;
+  let curOffset = offset;
+  let chain = chainHead;
+  // The literal numbers below are Go's constants (named above); literals cost nothing to read.
   for (;;) {
-    const lookahead = windowEnd - index;
-    if (lookahead < MIN_MATCH_LENGTH + MAX_MATCH_LENGTH) {
-      if (!sync) return;
+    const lookahead = wEndPos - pos;
+    if (lookahead < 262) {
+      // MIN_MATCH_LENGTH + MAX_MATCH_LENGTH
+      if (!sync) break;
       if (lookahead === 0) {
-        if (byteAvailable) {
-          tokens[tokenCount++] = window[index - 1]!;
-          byteAvailable = false;
+        if (available) {
+          toks[count++] = win[pos - 1]!;
+          available = false;
         }
-        if (tokenCount > 0) emitBlock(index);
-        return;
+        if (count > 0) emitBlock(pos, count);
+        count = 0;
+        break;
       }
     }
-    if (index < maxInsertIndex) {
-      const h = hash4(index);
-      chainHead = hashHead[h]!;
-      hashPrev[index & WINDOW_MASK] = chainHead;
-      hashHead[h] = index + hashOffset;
+    if (pos < maxInsertIndex) {
+      // hash4: the 4 bytes at pos, multiplied by 0x1e35a7bd, top HASH_BITS (17) bits.
+      const h = Math.imul((win[pos]! << 24) | (win[pos + 1]! << 16) | (win[pos + 2]! << 8) | win[pos + 3]!, 0x1e35a7bd) >>> 15;
+      chain = head[h]!;
+      prev[pos & 32767] = chain;
+      head[h] = pos + hOffset;
     }
-    const prevLength = length;
-    const prevOffset = offset;
-    length = MIN_MATCH_LENGTH - 1;
-    offset = 0;
-    const minIndex = index > WINDOW_SIZE ? index - WINDOW_SIZE : 0;
-    if (chainHead - hashOffset >= minIndex && lookahead > prevLength && prevLength < LAZY) {
-      if (findMatch(index, chainHead - hashOffset, MIN_MATCH_LENGTH - 1, lookahead)) {
-        length = matchLength;
-        offset = matchOffset;
+    const prevLength = curLength;
+    const prevOffset = curOffset;
+    curLength = 3; // MIN_MATCH_LENGTH - 1
+    curOffset = 0;
+    const minIndex = pos > 32768 ? pos - 32768 : 0;
+    if (chain - hOffset >= minIndex && lookahead > prevLength && prevLength < 258) {
+      // findMatch: the longest match longer than 3 along the hash chain, with Go's limits
+      // (level 9: good 32, lazy 258, nice 258, chain 4096).
+      const minMatchLook = lookahead < 258 ? lookahead : 258;
+      const nice = minMatchLook;
+      const chainMin = pos - 32768;
+      let tries = 4096;
+      let best = 3;
+      let wEnd = win[pos + best]!;
+      for (let i = chain - hOffset; tries > 0; tries--) {
+        if (wEnd === win[i + best]) {
+          let n = 0;
+          while (n < minMatchLook && win[i + n] === win[pos + n]) n++;
+          // A 4-byte match only pays for itself when its distance is short.
+          if (n > best && (n > 4 || pos - i <= 4096)) {
+            best = n;
+            curOffset = pos - i;
+            if (n >= nice) break;
+            wEnd = win[pos + n]!;
+          }
+        }
+        // hashPrev[chainMin] already belongs to a newer position.
+        if (i === chainMin) break;
+        i = prev[i & 32767]! - hOffset;
+        if (i < chainMin || i < 0) break;
       }
+      if (curOffset !== 0) curLength = best;
     }
-    if (prevLength >= MIN_MATCH_LENGTH && length <= prevLength) {
-      // The match found one byte earlier is at least as long: emit it.
-      tokens[tokenCount++] = matchToken(prevLength - BASE_MATCH_LENGTH, prevOffset - BASE_MATCH_OFFSET);
-      const newIndex = index + prevLength - 1;
-      for (index++; index < newIndex; index++) {
-        if (index < maxInsertIndex) {
-          const h = hash4(index);
-          hashPrev[index & WINDOW_MASK] = hashHead[h]!;
-          hashHead[h] = index + hashOffset;
+    if (prevLength >= 4 && curLength <= prevLength) {
+      // The match found one byte earlier is at least as long: emit it (Go's matchToken).
+      toks[count++] = MATCH_TYPE | ((prevLength - 3) << 22) | (prevOffset - 1);
+      const newIndex = pos + prevLength - 1;
+      for (pos++; pos < newIndex; pos++) {
+        if (pos < maxInsertIndex) {
+          const h = Math.imul((win[pos]! << 24) | (win[pos + 1]! << 16) | (win[pos + 2]! << 8) | win[pos + 3]!, 0x1e35a7bd) >>> 15;
+          prev[pos & 32767] = head[h]!;
+          head[h] = pos + hOffset;
         }
       }
-      byteAvailable = false;
-      length = MIN_MATCH_LENGTH - 1;
-      if (tokenCount === MAX_FLATE_BLOCK_TOKENS) emitBlock(index);
+      available = false;
+      curLength = 3;
+      if (count === 16384) {
+        emitBlock(pos, count);
+        count = 0;
+      }
     } else {
-      if (byteAvailable) {
-        tokens[tokenCount++] = window[index - 1]!;
-        if (tokenCount === MAX_FLATE_BLOCK_TOKENS) emitBlock(index);
+      if (available) {
+        toks[count++] = win[pos - 1]!;
+        if (count === 16384) {
+          emitBlock(pos, count);
+          count = 0;
+        }
       }
-      index++;
-      byteAvailable = true;
+      pos++;
+      available = true;
     }
   }
+  index = pos;
+  tokenCount = count;
+  byteAvailable = available;
+  length = curLength;
+  offset = curOffset;
+  chainHead = chain;
 }
 
 /** Go's fillDeflate: slides the window once the matcher is near its end, then copies input in. */

@@ -6,14 +6,16 @@
 const MAX_INT32 = 0x7fffffff;
 const MAX_BITS_LIMIT = 16;
 
-/** Reverses the low `length` bits of `code`: DEFLATE sends Huffman codes most significant bit first. */
-export function reverseBits(code: number, length: number): number {
+/** Each byte with its 8 bits in reverse order. */
+const REVERSED_BYTES = Uint8Array.from({ length: 256 }, (_, byte) => {
   let out = 0;
-  for (let i = 0; i < length; i++) {
-    out = (out << 1) | (code & 1);
-    code >>>= 1;
-  }
+  for (let i = 0; i < 8; i++) out |= ((byte >> i) & 1) << (7 - i);
   return out;
+});
+
+/** Reverses the low `length` bits of `code` (length ≤ 16): DEFLATE sends Huffman codes most significant bit first. */
+export function reverseBits(code: number, length: number): number {
+  return ((REVERSED_BYTES[code & 0xff]! << 8) | REVERSED_BYTES[(code >>> 8) & 0xff]!) >>> (16 - length);
 }
 
 export interface HuffmanEncoder {
@@ -51,22 +53,7 @@ const nextCharFreq = new Int32Array(MAX_BITS_LIMIT + 1);
 const nextPairFreq = new Int32Array(MAX_BITS_LIMIT + 1);
 const needed = new Int32Array(MAX_BITS_LIMIT + 1);
 const leafCounts = new Int32Array(MAX_BITS_LIMIT * MAX_BITS_LIMIT);
-
-/**
- * Sorts a[from, to) ascending in place. The lists are short (at most 286 entries), and an
- * insertion sort needs no allocation, unlike a typed-array view plus its built-in sort.
- */
-function sortRange(a: Int32Array, from: number, to: number): void {
-  for (let i = from + 1; i < to; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= from && a[j]! > v) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
-  }
-}
+const nextCode = new Int32Array(MAX_BITS_LIMIT + 1);
 
 /**
  * How many symbols get each code length (bitCount[1..maxBits]) for `n` symbols sorted by
@@ -146,29 +133,38 @@ export function generate(encoder: HuffmanEncoder, freq: Int32Array, maxBits: num
     }
     return;
   }
-  sortRange(sortKeys, 0, count);
+  // The built-in sort is native code, fast from the first call: most calls happen before the
+  // JIT has compiled this module, when a sort written here would run in the interpreter.
+  sortKeys.subarray(0, count).sort();
   for (let i = 0; i < count; i++) {
     const key = sortKeys[i]!;
     listSymbol[i] = key & SYMBOL_MASK;
     listFreq[i] = key >>> SYMBOL_BITS;
   }
   const levels = bitCounts(count, maxBits);
-  // Shortest codes go to the most frequent symbols (the end of the list), and within one
-  // length in ascending symbol order.
-  let code = 0;
+  // The most frequent symbols (the end of the list) get the shortest codes.
   let end = count;
-  for (let n = 0; n <= levels; n++) {
-    code <<= 1;
-    const bits = n === 0 ? 0 : bitCount[n]!;
-    if (bits === 0) continue;
-    sortRange(listSymbol, end - bits, end);
-    for (let i = end - bits; i < end; i++) {
-      const symbol = listSymbol[i]!;
-      codes[symbol] = reverseBits(code, n);
-      lengths[symbol] = n;
-      code++;
-    }
+  for (let n = 1; n <= levels; n++) {
+    const bits = bitCount[n]!;
+    for (let i = end - bits; i < end; i++) lengths[listSymbol[i]!] = n;
     end -= bits;
+  }
+  // Go hands out the codes of one length consecutively in ascending symbol order, starting where
+  // the shorter lengths left off (a canonical code), so one pass in symbol order assigns them all.
+  const reversed = REVERSED_BYTES;
+  let first = 0;
+  for (let n = 1; n <= levels; n++) {
+    first <<= 1;
+    nextCode[n] = first;
+    first += bitCount[n]!;
+  }
+  for (let i = 0; i < size; i++) {
+    const n = lengths[i]!;
+    if (n === 0) continue;
+    const code = nextCode[n]!;
+    // reverseBits(code, n), inline: this loop runs per symbol, mostly before the JIT warms up.
+    codes[i] = ((reversed[code & 0xff]! << 8) | reversed[code >>> 8]!) >>> (16 - n);
+    nextCode[n] = code + 1;
   }
 }
 

@@ -3,9 +3,10 @@
 // (length - 3) in bits 22-29 and (offset - 1) in bits 0-21. Plus RFC 1951's length and
 // distance code tables with their extra bits.
 
+// The hot loops (deflate's matcher, block-writer's counting and writing) pack and unpack tokens
+// inline, with these numbers as literals: a match token is MATCH_TYPE | (length - 3) << 22 |
+// (offset - 1), its length code index (t - MATCH_TYPE) >>> 22 and its offset t & 0x3fffff.
 export const MATCH_TYPE = 1 << 30;
-const LENGTH_SHIFT = 22;
-const OFFSET_MASK = (1 << LENGTH_SHIFT) - 1;
 
 /** The end-of-block symbol, appended as a literal token when a block is written. */
 export const END_BLOCK_MARKER = 256;
@@ -13,20 +14,6 @@ export const LENGTH_CODES_START = 257;
 /** Literal/length alphabet size the encoder uses (codes 286 and 287 are never emitted). */
 export const MAX_NUM_LIT = 286;
 export const OFFSET_CODE_COUNT = 30;
-
-export function matchToken(xlength: number, xoffset: number): number {
-  return MATCH_TYPE | (xlength << LENGTH_SHIFT) | xoffset;
-}
-
-/** (match length - 3) of a match token. */
-export function tokenLength(t: number): number {
-  return (t - MATCH_TYPE) >>> LENGTH_SHIFT;
-}
-
-/** (match offset - 1) of a match token. */
-export function tokenOffset(t: number): number {
-  return t & OFFSET_MASK;
-}
 
 export const LENGTH_EXTRA_BITS = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0);
 export const LENGTH_BASE = Uint16Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 255);

@@ -64,8 +64,8 @@ interface Rune {
 /** UTF-8 decoding one rune the way Go's utf8.DecodeRune does (bad bytes are U+FFFD, size 1). */
 function decodeRune(bytes: Buffer, at: number): Rune {
   const b0 = bytes[at] as number;
-  const bad: Rune = { value: 0xfffd, size: 1, invalid: true };
   if (b0 < 0x80) return { value: b0, size: 1, invalid: false };
+  const bad: Rune = { value: 0xfffd, size: 1, invalid: true };
   const need = b0 >= 0xf0 && b0 <= 0xf4 ? 4 : b0 >= 0xe0 ? 3 : b0 >= 0xc2 && b0 < 0xe0 ? 2 : 0;
   if (need === 0 || at + need > bytes.length) return bad;
   let value = b0 & (need === 2 ? 0x1f : need === 3 ? 0x0f : 0x07);
@@ -112,6 +112,11 @@ export function parseUnit(text: string): UnitParse {
 
   let lastRuneSize = 1;
   const readRune = (): number => {
+    // ASCII, the usual case, is a whole rune already in the buffer: no refill, no decoding.
+    if (r < w && bytes[r]! < 0x80) {
+      lastRuneSize = 1;
+      return bytes[r++]!;
+    }
     if (!fullRune(bytes, r, w) && w - r < BUFFER_SIZE) fill();
     if (r === w) return EOF;
     const rune = decodeRune(bytes, r);
@@ -126,10 +131,12 @@ export function parseUnit(text: string): UnitParse {
   /** bufio.ReadBytes: through the delimiter, or everything left; null when input ended without it. */
   const readBytes = (delim: number): { data: Buffer; found: boolean } => {
     const start = r;
+    // The first delimiter from here on, found once: a refill only moves `w` (and `r` up to the
+    // old `w`, where no delimiter was), so it stays the first one the buffer can reach.
+    const at = bytes.indexOf(delim, r);
     for (;;) {
-      const idx = bytes.subarray(r, w).indexOf(delim);
-      if (idx >= 0) {
-        r += idx + 1;
+      if (at >= 0 && at < w) {
+        r = at + 1;
         return { data: bytes.subarray(start, r), found: true };
       }
       if (w >= total) {

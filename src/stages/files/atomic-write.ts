@@ -22,9 +22,14 @@ export const TEMP_PREFIX = '.kindling-tmp-';
 
 /** The temp name for `target`: fixed per target, short enough for any basename. */
 export function tempPathFor(target: string): string {
+  return besideTarget(target, TEMP_PREFIX);
+}
+
+/** A fixed name beside `target` (same directory, so the same filesystem for rename and link). */
+export function besideTarget(target: string, prefix: string): string {
   // The one-shot form: a Hash object per file showed up in profiles of thousand-file configs.
   const digest = oneShotHash('sha256', basename(target), 'hex').slice(0, 20);
-  return join(dirname(target), TEMP_PREFIX + digest);
+  return join(dirname(target), prefix + digest);
 }
 
 export function errnoCode(error: unknown): string | undefined {
@@ -65,8 +70,9 @@ export function removeNode(path: string): void {
  * Creates every missing directory between root and `dir` (0755, root:root). An existing component
  * that is a symlink or not a directory is an error: resolution already followed the links, so one
  * appearing here means the tree changed under us and following it could leave the root.
+ * `beforeCreate` hears of each directory before it is made (the journal's undo record).
  */
-export async function mkdirParents(root: string, dir: string): Promise<string[]> {
+export async function mkdirParents(root: string, dir: string, beforeCreate?: (host: string) => void): Promise<string[]> {
   if (!isInsideRoot(root, dir)) {
     throw new ProvisionError({ code: 'PATH_ESCAPES_ROOT', message: messageFor('PATH_ESCAPES_ROOT', dir) });
   }
@@ -79,6 +85,7 @@ export async function mkdirParents(root: string, dir: string): Promise<string[]>
     if (knownDirs.has(current)) continue;
     const stat = lstatOrNull(current);
     if (stat === null) {
+      beforeCreate?.(current);
       try {
         mkdirSync(current);
       } catch (error) {

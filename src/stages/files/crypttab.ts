@@ -8,8 +8,9 @@ import { entry, ProvisionError, type ConfigPath } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import { resolveInRoot } from '../../system/path.ts';
 import type { LuksRecord } from '../context.ts';
-import { chownRoot, hashFile, lstatOrNull, mkdirParents, writeAtomic } from './atomic-write.ts';
+import { chownRoot, hashFile, lstatOrNull, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
+import { firstTouch, makeParents, preserve, recordCreated } from './undo.ts';
 
 type Opt<T> = T | null | undefined;
 
@@ -59,7 +60,7 @@ interface Planned {
   record: LuksRecord;
 }
 
-function plan(volumes: readonly CrypttabLuks[], records: readonly LuksRecord[]): Planned[] {
+export function planLuks(volumes: readonly CrypttabLuks[], records: readonly LuksRecord[]): Planned[] {
   return volumes.map((luks, i) => {
     const at: ConfigPath = ['storage', 'luks', i];
     const record = records.find((r) => r.name === luks.name);
@@ -77,7 +78,8 @@ async function ensureKeyDirectory(r: FilesRun): Promise<void> {
   if (stat !== null) {
     throw new ProvisionError({ code: 'NON_DIRECTORY_EXISTS', message: messageFor('NON_DIRECTORY_EXISTS', host) });
   }
-  r.created.push(...(await mkdirParents(r.root, dirname(host))));
+  await makeParents(r, dirname(host));
+  recordCreated(r, host);
   mkdirSync(host);
   chmodSync(host, 0o700);
   chownRoot(host);
@@ -100,13 +102,14 @@ async function writeKeyFile(r: FilesRun, name: string, key: Buffer): Promise<voi
     throw new ProvisionError({ code: 'NON_REGULAR_FILE_EXISTS', message: messageFor('NON_REGULAR_FILE_EXISTS', host) });
   }
   if (stat !== null) throw new ProvisionError({ code: 'FILE_EXISTS', message: messageFor('FILE_EXISTS', host) });
+  const fresh = firstTouch(r, host);
   await writeAtomic({
     target: host,
     mode: 0o600,
     pieces: async function* () {
       yield key;
     },
-    beforeRename: (sha256) => r.journal.add({ kind: 'content', key: journalKey, sha256 }),
+    beforeRename: (sha256) => r.journal.add({ kind: 'content', key: journalKey, sha256, ...(fresh === undefined ? {} : { path: fresh }) }),
   });
   r.created.push(host);
 }
@@ -123,7 +126,8 @@ async function appendCrypttab(r: FilesRun, lines: string): Promise<void> {
   if (stat !== null && !stat.isFile()) {
     throw new ProvisionError({ code: 'NON_REGULAR_FILE_EXISTS', message: messageFor('NON_REGULAR_FILE_EXISTS', host) });
   }
-  if (stat === null) r.created.push(...(await mkdirParents(r.root, dirname(host))));
+  if (stat === null) await makeParents(r, dirname(host));
+  preserve(r, host);
   await writeAtomic({
     target: host,
     mode: 0o600,
@@ -143,7 +147,7 @@ export async function writeCrypttab(r: FilesRun, volumes: readonly CrypttabLuks[
   const { log } = r.ctx;
   let current: ConfigPath = ['storage', 'luks'];
   try {
-    const planned = plan(volumes, records);
+    const planned = planLuks(volumes, records);
     const withKeys = planned.filter((p) => !usesClevis(p.luks));
     if (withKeys.length > 0) await log.op('creating directory', LUKS_KEY_DIR, () => ensureKeyDirectory(r));
     for (const p of withKeys) {

@@ -10,6 +10,7 @@ import { lstatOrNull } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 import { findUser } from '../../system/user-db.ts';
 import { isRoot } from '../../system/identity.ts';
+import { recordMeta } from './undo.ts';
 
 
 /** The created directories (relative to the root) that are the home `homeHost` or inside it. */
@@ -28,6 +29,7 @@ export async function chownMountPoints(r: FilesRun, users: readonly PasswdUser[]
       for (const dir of insideHome(r.root, home, created)) {
         if (!isInsideRoot(r.root, dir) || lstatOrNull(dir)?.isDirectory() !== true) continue;
         await r.ctx.log.op('fixing ownership of mount point', relativeToRoot(r.root, dir), async () => {
+          recordMeta(r, dir);
           if (isRoot()) chownSync(dir, found.uid, found.gid);
           chmodSync(dir, 0o700);
         });

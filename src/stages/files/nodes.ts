@@ -7,9 +7,10 @@ import { dirname, posix } from 'node:path';
 import { ProvisionError, type ConfigPath } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import type { Config, DirectoryEntry, FileEntry, LinkEntry, ResourceContents } from '../context.ts';
-import { chownRoot, hashFile, lstatOrNull, mkdirParents, removeNode, resolveNode, writeAtomic } from './atomic-write.ts';
+import { chownRoot, hashFile, lstatOrNull, resolveNode, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 import { applyOwnerAndMode, resolveOwner } from './owners.ts';
+import { displace, firstTouch, makeParents, preserve, recordCreated, recordMeta } from './undo.ts';
 
 type Planned =
   | { kind: 'file'; entry: FileEntry; at: ConfigPath }
@@ -39,31 +40,14 @@ export function planNodes(storage: Config['storage']): Planned[] {
 }
 
 /** Go's filepath.Clean for the comparison of symlink targets. */
-function cleanTarget(target: string): string {
+export function cleanTarget(target: string): string {
   if (target === '') return '.';
   const normal = posix.normalize(target);
   return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 
-async function checkConflicts(r: FilesRun, plan: readonly Planned[]): Promise<void> {
-  const seen = new Map<string, string>();
-  for (const p of plan) {
-    const host = await resolveNode(r.root, p.entry.path);
-    const other = seen.get(host);
-    if (other !== undefined) {
-      throw new ProvisionError({
-        code: 'RESOLVED_CONFLICT',
-        message: messageFor('RESOLVED_CONFLICT', p.entry.path, host, other),
-        path: p.at,
-      });
-    }
-    seen.set(host, p.entry.path);
-  }
-}
-
 export async function createNodes(r: FilesRun, storage: Config['storage']): Promise<void> {
   const plan = planNodes(storage);
-  await checkConflicts(r, plan);
   for (const p of plan) {
     const host = await resolveNode(r.root, p.entry.path);
     try {
@@ -97,7 +81,7 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
     return;
   }
   if (entry.overwrite === true && stat !== null) {
-    removeNode(host);
+    displace(r, host);
     stat = null;
   }
   const hasSource = entry.contents?.source != null;
@@ -108,6 +92,7 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
     }
     if (hasSource) throw new ProvisionError({ code: 'FILE_EXISTS', message: messageFor('FILE_EXISTS', host) });
     if (appends.length > 0) {
+      preserve(r, host);
       const keep = { uid: stat.uid, gid: stat.gid, mode: stat.mode };
       await writeAtomic({
         target: host,
@@ -118,10 +103,12 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
       });
       r.created.push(host);
     }
+    recordMeta(r, host);
     await applyOwnerAndMode(host, owner, entry.mode);
     return;
   }
-  r.created.push(...(await mkdirParents(r.root, dirname(host))));
+  await makeParents(r, dirname(host));
+  const fresh = firstTouch(r, host);
   // With no owner to set (a chown would clear set-id bits), the temp file gets its final mode
   // before the rename, which saves a chmod per file.
   const ownerless = owner.uid === undefined && owner.gid === undefined;
@@ -129,7 +116,8 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
     target: host,
     mode: ownerless && entry.mode != null ? entry.mode & 0o7777 : 0o644,
     pieces: () => contentPieces(r, entry, at, null),
-    beforeRename: (sha256) => r.journal.add({ kind: 'content', key, sha256 }),
+    // The content record doubles as the undo record of a new file: one journal write per file.
+    beforeRename: (sha256) => r.journal.add(fresh === undefined ? { kind: 'content', key, sha256 } : { kind: 'content', key, sha256, path: fresh }),
   });
   r.created.push(host);
   if (!ownerless) await applyOwnerAndMode(host, owner, entry.mode);
@@ -139,17 +127,20 @@ async function createDirectory(r: FilesRun, entry: DirectoryEntry, host: string)
   const owner = await resolveOwner(r.root, entry);
   let stat = lstatOrNull(host);
   if (entry.overwrite === true && stat !== null) {
-    removeNode(host);
+    displace(r, host);
     stat = null;
   }
   if (stat === null) {
-    r.created.push(...(await mkdirParents(r.root, dirname(host))));
+    await makeParents(r, dirname(host));
+    recordCreated(r, host);
     mkdirSync(host);
     chmodSync(host, 0o755);
     chownRoot(host);
     r.created.push(host);
   } else if (!stat.isDirectory()) {
     throw new ProvisionError({ code: 'NON_DIRECTORY_EXISTS', message: messageFor('NON_DIRECTORY_EXISTS', host) });
+  } else {
+    recordMeta(r, host);
   }
   await applyOwnerAndMode(host, owner, entry.mode);
 }
@@ -168,18 +159,20 @@ async function createLink(r: FilesRun, entry: LinkEntry, host: string): Promise<
       same = cleanTarget(readlinkSync(host)) === cleanTarget(target);
     }
     if (entry.overwrite === true) {
-      removeNode(host);
+      displace(r, host);
       stat = null;
     } else if (!same) {
       throw new ProvisionError({ code: 'LINK_EXISTS', message: messageFor('LINK_EXISTS', host) });
     }
   }
   if (stat === null) {
-    r.created.push(...(await mkdirParents(r.root, dirname(host))));
+    await makeParents(r, dirname(host));
+    recordCreated(r, host);
     if (hard) linkSync(targetHost, host);
     else symlinkSync(target, host);
     r.created.push(host);
   }
   // Owners are ignored for hard links (validation warns), since they would change the target.
+  if (!hard) recordMeta(r, host);
   if (!hard) await applyOwnerAndMode(host, await resolveOwner(r.root, entry), undefined, true);
 }

@@ -1,11 +1,74 @@
 // Groups and users, with the shadow tools run against the target root (`--root`). Password hashes
 // travel only as redacted arguments, so they never reach a log line or an error message.
 
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { resolveInRoot } from '../../system/path.ts';
 import type { PasswdGroup, PasswdUser } from '../context.ts';
+import { lstatOrNull } from './atomic-write.ts';
 import type { FilesRun } from './files-run.ts';
 import { stepError } from './files-run.ts';
 import { findGroup, findUser } from '../../system/user-db.ts';
 import { writeSshKeys } from './ssh-keys.ts';
+import { firstTouch, recordCreated, saveForTool } from './undo.ts';
+
+/** Everything shadow-utils may create or rewrite in the root, with its `-` backups and lock. */
+const ACCOUNT_FILES = [
+  ...['passwd', 'group', 'shadow', 'gshadow', 'subuid', 'subgid'].flatMap((name) => [`/etc/${name}`, `/etc/${name}-`]),
+  '/etc/.pwd.lock',
+  '/var/log/lastlog',
+  '/var/log/faillog',
+];
+
+/** Copies of the account databases, taken once before the first shadow-utils call of a run. */
+async function saveAccounts(r: FilesRun): Promise<void> {
+  for (const path of ACCOUNT_FILES) saveForTool(r, await resolveInRoot(r.root, path), 'copy');
+}
+
+/** A `KEY=value` or `KEY value` setting of a file in the root, or undefined. */
+function setting(host: string, key: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(host, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return new RegExp(`^\\s*${key}[\\s=]+(\\S+)`, 'm').exec(text)?.[1];
+}
+
+/** The home and mail spool useradd will make for a new user: noted as created (with missing parents). */
+async function recordNewUserNodes(r: FilesRun, user: PasswdUser): Promise<void> {
+  const base = setting(await resolveInRoot(r.root, '/etc/default/useradd'), 'HOME') ?? '/home';
+  const mail = setting(await resolveInRoot(r.root, '/etc/login.defs'), 'MAIL_DIR') ?? '/var/mail';
+  const paths = [`${mail}/${user.name}`];
+  if (user.noCreateHome !== true) paths.push(user.homeDir != null && user.homeDir !== '' ? user.homeDir : `${base}/${user.name}`);
+  for (const path of paths) {
+    const host = await resolveInRoot(r.root, path);
+    const missing: string[] = [];
+    for (let d = host; d !== r.root && lstatOrNull(d) === null; d = dirname(d)) missing.unshift(d);
+    for (const dir of missing) recordCreated(r, dir);
+  }
+}
+
+/** userdel --remove empties the home and spool: moved aside first, they come back on rollback. */
+async function saveDeletedUserNodes(r: FilesRun, name: string): Promise<void> {
+  const found = await findUser(r.root, name);
+  const mail = setting(await resolveInRoot(r.root, '/etc/login.defs'), 'MAIL_DIR') ?? '/var/mail';
+  for (const path of [found?.home ?? '', `${mail}/${name}`]) {
+    if (path === '' || path === '/') continue;
+    const host = await resolveInRoot(r.root, path);
+    if (firstTouch(r, host) !== undefined && lstatOrNull(host) !== null) saveForTool(r, host, 'clone');
+  }
+}
+
+/** usermod --move-home renames the home: the old one is cloned, the new path noted as created. */
+async function saveMovedHome(r: FilesRun, user: PasswdUser): Promise<void> {
+  if (user.homeDir == null || user.homeDir === '') return;
+  const found = await findUser(r.root, user.name);
+  if (found !== undefined && found.home !== '' && found.home !== '/') saveForTool(r, await resolveInRoot(r.root, found.home), 'clone');
+  const host = await resolveInRoot(r.root, user.homeDir);
+  if (lstatOrNull(host) === null) recordCreated(r, host);
+}
 
 interface Argv {
   args: string[];
@@ -83,6 +146,7 @@ export function usermodArgs(root: string, user: PasswdUser): Argv | null {
 }
 
 async function run(r: FilesRun, tool: string, a: Argv): Promise<void> {
+  await saveAccounts(r);
   await r.ctx.exec(tool, a.args, { redact: a.redact });
 }
 
@@ -119,14 +183,17 @@ export async function ensureUsers(r: FilesRun, users: readonly PasswdUser[]): Pr
       try {
         if (user.shouldExist === false) {
           if (present) {
+            await saveDeletedUserNodes(r, user.name);
             await ctx.log.op('deleting user', user.name, () =>
               run(r, ctx.tools.userdel, { args: ['--root', r.root, '--remove', user.name], redact: [] }),
             );
           }
         } else if (!present) {
+          await recordNewUserNodes(r, user);
           await ctx.log.op('creating user', user.name, () => run(r, ctx.tools.useradd, useraddArgs(r.root, user)));
         } else {
           const mod = usermodArgs(r.root, user);
+          if (mod !== null) await saveMovedHome(r, user);
           if (mod !== null) await ctx.log.op('modifying user', user.name, () => run(r, ctx.tools.usermod, mod));
         }
         // Upstream sets the hash once more in a step of its own; it shows only in the *- backups.

@@ -1,6 +1,6 @@
 // SELinux relabel of what the stage created, when the distro enables it: upstream runs setfiles
 // over every created path with the root's policy, and fails after the writes when the root's
-// /etc/selinux/config is missing or names no SELINUXTYPE.
+// /etc/selinux/config is missing or names no SELINUXTYPE (which the plan step now finds first).
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,11 +10,11 @@ import { describeError } from '../../system/log.ts';
 import { relativeToRoot } from '../../system/path.ts';
 import type { FilesRun } from './files-run.ts';
 
-export async function relabel(r: FilesRun): Promise<void> {
-  if (!r.ctx.distro.selinuxRelabel || r.created.length === 0) return;
+/** The root's SELinux policy type; fails with upstream's wording when the config is missing or names none. */
+export async function selinuxType(root: string): Promise<string> {
   let config: string;
   try {
-    config = await readFile(join(r.root, 'etc/selinux/config'), 'utf8');
+    config = await readFile(join(root, 'etc/selinux/config'), 'utf8');
   } catch (error) {
     throw new ProvisionError({
       code: 'FILES_STEP_FAILED',
@@ -29,6 +29,12 @@ export async function relabel(r: FilesRun): Promise<void> {
       message: messageFor('FILES_STEP_FAILED', 'failed to handle relabeling', "didn't find SELINUXTYPE in /etc/selinux/config"),
     });
   }
+  return type;
+}
+
+export async function relabel(r: FilesRun): Promise<void> {
+  if (!r.ctx.distro.selinuxRelabel || r.created.length === 0) return;
+  const type = await selinuxType(r.root);
   // Every path must lie in the root; setfiles takes them as host paths next to -r.
   const paths = [...new Set(r.created)].filter((host) => relativeToRoot(r.root, host) !== '');
   const contexts = join(r.root, 'etc/selinux', type, 'contexts/files/file_contexts');

@@ -7,8 +7,9 @@ import { dirname } from 'node:path';
 import { BOOT_ID_FILE, RESULT_FILE } from '../../system/distro.ts';
 import { resolveInRoot } from '../../system/path.ts';
 import { messageFor } from '../../messages.ts';
-import { errnoCode, mkdirParents, writeAtomic } from './atomic-write.ts';
+import { errnoCode, writeAtomic } from './atomic-write.ts';
 import type { FilesRun } from './files-run.ts';
+import { makeParents, preserve } from './undo.ts';
 
 /** The result file's text at the start of a run, or null; read before anything is written. */
 export async function readPreviousResult(root: string): Promise<string | null> {
@@ -50,7 +51,8 @@ export async function writeResultFile(r: FilesRun, previous: string | null, now:
   const text = `${JSON.stringify(report, null, 2)}\n`;
   await r.ctx.log.op('writing file', RESULT_FILE, async () => {
     const host = await resolveInRoot(r.root, RESULT_FILE);
-    r.created.push(...(await mkdirParents(r.root, dirname(host))));
+    await makeParents(r, dirname(host));
+    preserve(r, host);
     await writeAtomic({
       target: host,
       mode: 0o600,

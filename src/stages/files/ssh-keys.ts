@@ -8,6 +8,7 @@ import { ProvisionError } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import { resolveInRoot } from '../../system/path.ts';
 import { lstatOrNull, writeAtomic } from './atomic-write.ts';
+import { preserve, recordCreated } from './undo.ts';
 import type { FilesRun } from './files-run.ts';
 import { findUser } from '../../system/user-db.ts';
 import { isRoot } from '../../system/identity.ts';
@@ -17,8 +18,8 @@ import { isRoot } from '../../system/identity.ts';
  * Creates the directories below an existing home, 0700 and owned by the user. Upstream creates
  * them as the user, so a missing home (whose parent the user cannot write) fails there too.
  */
-async function mkdirOwned(root: string, home: string, sub: readonly string[], uid: number, gid: number): Promise<string> {
-  let current = await resolveInRoot(root, home, { followLast: true });
+async function mkdirOwned(r: FilesRun, home: string, sub: readonly string[], uid: number, gid: number): Promise<string> {
+  let current = await resolveInRoot(r.root, home, { followLast: true });
   if (lstatOrNull(current)?.isDirectory() !== true) {
     throw new ProvisionError({
       code: 'FILES_STEP_FAILED',
@@ -41,6 +42,7 @@ async function mkdirOwned(root: string, home: string, sub: readonly string[], ui
       }
       continue;
     }
+    recordCreated(r, dir);
     mkdirSync(dir);
     chmodSync(dir, 0o700);
     if (isRoot()) chownSync(dir, uid, gid);
@@ -54,9 +56,10 @@ export async function writeSshKeys(r: FilesRun, name: string, keys: readonly str
     throw new ProvisionError({ code: 'NO_SUCH_USER', message: messageFor('NO_SUCH_USER', name) });
   }
   const fragment = r.ctx.distro.writeAuthorizedKeysFragment;
-  const dir = await mkdirOwned(r.root, user.home, fragment ? ['.ssh', 'authorized_keys.d'] : ['.ssh'], user.uid, user.gid);
+  const dir = await mkdirOwned(r, user.home, fragment ? ['.ssh', 'authorized_keys.d'] : ['.ssh'], user.uid, user.gid);
   const target = join(dir, fragment ? 'ignition' : 'authorized_keys');
   const content = Buffer.from(`${keys.join('\n')}\n`);
+  preserve(r, target);
   await writeAtomic({
     target,
     mode: 0o600,

@@ -3,18 +3,20 @@
 // with the instances of a template grouped on one line, as upstream writes them.
 
 import { readFile } from 'node:fs/promises';
-import { readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
+import { readlinkSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PRESET_FILE, SYSTEMD_UNIT_DIR } from '../../system/distro.ts';
 import type { Unit } from '../context.ts';
-import { errnoCode, lstatOrNull, mkdirParents, removeNode, resolveNode, writeAtomic } from './atomic-write.ts';
+import { errnoCode, lstatOrNull, resolveNode, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
+import { displace, makeParents, preserve, recordCreated, recordLinks } from './undo.ts';
 
 async function writeText(r: FilesRun, path: string, text: string): Promise<void> {
   const host = await resolveNode(r.root, path);
-  r.created.push(...(await mkdirParents(r.root, dirname(host))));
+  await makeParents(r, dirname(host));
   const existing = lstatOrNull(host);
-  if (existing !== null && !existing.isFile()) removeNode(host);
+  if (existing !== null && !existing.isFile()) displace(r, host);
+  preserve(r, host);
   await writeAtomic({
     target: host,
     mode: 0o644,
@@ -29,8 +31,9 @@ async function mask(r: FilesRun, unit: Unit): Promise<void> {
   const host = await resolveNode(r.root, join(SYSTEMD_UNIT_DIR, unit.name));
   const stat = lstatOrNull(host);
   if (stat?.isSymbolicLink() === true && readlinkSync(host) === '/dev/null') return;
-  if (stat !== null) removeNode(host);
-  r.created.push(...(await mkdirParents(r.root, dirname(host))));
+  if (stat !== null) displace(r, host);
+  await makeParents(r, dirname(host));
+  recordCreated(r, host);
   symlinkSync('/dev/null', host);
   r.created.push(host);
 }
@@ -38,7 +41,7 @@ async function mask(r: FilesRun, unit: Unit): Promise<void> {
 async function unmask(r: FilesRun, unit: Unit): Promise<void> {
   const host = await resolveNode(r.root, join(SYSTEMD_UNIT_DIR, unit.name));
   const stat = lstatOrNull(host);
-  if (stat?.isSymbolicLink() === true && readlinkSync(host) === '/dev/null') unlinkSync(host);
+  if (stat?.isSymbolicLink() === true && readlinkSync(host) === '/dev/null') displace(r, host);
 }
 
 export async function createUnits(r: FilesRun, units: readonly Unit[]): Promise<void> {
@@ -124,6 +127,8 @@ async function writePresets(r: FilesRun, units: readonly Unit[]): Promise<void> 
     record = { kind: 'preset', content, disable };
     await r.journal.add(record);
   }
+  // systemctl disable removes links the stage cannot name in advance: note them all first.
+  if (record.disable.length > 0) recordLinks(r, await resolveNode(r.root, SYSTEMD_UNIT_DIR, { followLast: true }));
   for (const name of record.disable) {
     await r.ctx.log.op('disabling unit', name, () =>
       r.ctx.exec(r.ctx.tools.systemctl, ['--root', r.root, 'disable', name]).then(() => undefined),

@@ -1,6 +1,7 @@
 // First-boot robustness: the files stage is SIGKILLed at 20+ points (after an operation, or in the
 // middle of a file write), then run again; every final tree must equal the uninterrupted run's.
-import { execFileSync, spawnSync } from 'node:child_process';
+// Then the rollback campaign's kill class: a run failing at its very end is SIGKILLed inside its
+// rollback; a rerun that fails again ends in the untouched root, one that succeeds in the clean tree.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,70 +9,26 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canRun, isRoot } from '../../helpers/env.ts';
 import { makeTemplateRoot } from './support/template-root.ts';
-import { diffTrees, snapshotTree, type Tree } from './support/tree.ts';
+import { diffTrees, snapshotTree, type Tree } from '../../helpers/manifest.ts';
+import { run, type RunResult } from '../../helpers/process.ts';
+import { mustRun } from './support/run.ts';
+import { normalize, WORKLOAD } from './support/workload.ts';
 
 const runnable = canRun('root (useradd --root) for the crash test', isRoot);
 const POINTS = 24;
-const text = (s: string): string => `data:,${encodeURIComponent(s)}`;
-const UNIT = '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n';
-
-const CONFIG = {
-  ignition: { version: '3.7.0-experimental' },
-  passwd: {
-    groups: [{ name: 'team', gid: 4100 }, { name: 'oldgroup', shouldExist: false }],
-    users: [
-      { name: 'core', groups: ['team'], sshAuthorizedKeys: ['ssh-ed25519 AAAA core'] },
-      { name: 'svc', system: true, noCreateHome: true },
-      { name: 'olduser', shouldExist: false },
-    ],
-  },
-  storage: {
-    files: [
-      { path: '/etc/motd', append: [{ source: text('appended once\n') }] },
-      { path: '/etc/hostname', overwrite: true, contents: { source: text('node\n') }, append: [{ source: text('tail\n') }] },
-      { path: '/etc/app/a.conf', mode: 0o600, contents: { source: text('a\n') } },
-      { path: '/etc/app/b.conf', user: { name: 'core' }, contents: { source: text('b\n') }, append: [{ source: text('b2\n') }] },
-      { path: '/var/lib/app/state', contents: { source: text('s') } },
-      { path: '/home/core/.config/x', user: { name: 'core' }, group: { name: 'core' }, contents: { source: text('x') } },
-      { path: '/opt/empty' },
-    ],
-    directories: [{ path: '/srv/data', mode: 0o750 }, { path: '/srv/existing', overwrite: true }],
-    links: [
-      { path: '/etc/localtime', target: '/usr/share/zoneinfo/UTC' },
-      { path: '/srv/hard', target: '/etc/app/a.conf', hard: true },
-    ],
-  },
-  systemd: {
-    units: [
-      { name: 'app.service', contents: UNIT, enabled: true, dropins: [{ name: '10-env.conf', contents: '[Service]\nEnvironment=X=1\n' }] },
-      { name: 'preexisting.service', enabled: false },
-      { name: 'getty@tty1.service', enabled: true },
-      { name: 'masked.service', mask: false },
-      { name: 'noisy.service', mask: true },
-    ],
-  },
-};
-
 let work: string;
 let child: string;
 let template: string;
 let clean: Tree;
 let counts: { ops: number; reads: number };
 
-function normalize(path: string, data: Buffer): Buffer {
-  if (path !== '/etc/.ignition-result.json') return data;
-  const report = JSON.parse(data.toString()) as Record<string, unknown>;
-  delete report.provisioningDate;
-  return Buffer.from(JSON.stringify(report));
+function runChild(root: string, env: Record<string, string> = {}): Promise<RunResult> {
+  return run(process.execPath, [child, root, join(work, 'config.json')], { env });
 }
 
-function runChild(root: string, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [child, root, join(work, 'config.json')], { env: { ...process.env, ...env }, encoding: 'utf8' });
-}
-
-function freshRoot(name: string): string {
+async function freshRoot(name: string): Promise<string> {
   const dir = join(work, name);
-  execFileSync('cp', ['-a', template, dir]);
+  await mustRun('cp', ['-a', template, dir]);
   return dir;
 }
 
@@ -81,7 +38,7 @@ beforeAll(async () => {
   template = join(work, 'template');
   mkdirSync(template);
   makeTemplateRoot(template);
-  writeFileSync(join(work, 'config.json'), JSON.stringify(CONFIG));
+  writeFileSync(join(work, 'config.json'), JSON.stringify(WORKLOAD));
   // Node 20 cannot run TypeScript, so the child is bundled; inside the project for its node_modules.
   mkdirSync(resolve('.tmp'), { recursive: true });
   child = join(mkdtempSync(join(resolve('.tmp'), 'crash-')), 'child.mjs');
@@ -94,10 +51,10 @@ beforeAll(async () => {
     packages: 'external',
     logLevel: 'warning',
   });
-  const root = freshRoot('clean');
-  const run = runChild(root);
-  if (run.status !== 0) throw new Error(`clean run failed: ${run.stderr}`);
-  counts = JSON.parse(run.stdout) as { ops: number; reads: number };
+  const root = await freshRoot('clean');
+  const result = await runChild(root);
+  if (result.exitCode !== 0) throw new Error(`clean run failed: ${result.stderr}`);
+  counts = JSON.parse(result.stdout) as { ops: number; reads: number };
   clean = snapshotTree(root, normalize);
 });
 
@@ -124,14 +81,49 @@ describe.runIf(runnable)('files stage killed and rerun', () => {
   });
 
   // One test per kill point, so each gets its own time budget on a loaded machine.
-  test.each(Array.from({ length: POINTS }, (_, i) => i))('kill point %i: the rerun ends in the clean tree', (i) => {
+  test.each(Array.from({ length: POINTS }, (_, i) => i))('kill point %i: the rerun ends in the clean tree', async (i) => {
     const [name, env] = killPoints()[i] as [string, Record<string, string>];
-    const root = freshRoot(`killed-${i}`);
-    const killed = runChild(root, env);
-    expect(killed.signal, `${name}: not killed (exit ${killed.status}): ${killed.stderr}`).toBe('SIGKILL');
-    const rerun = runChild(root);
-    expect(rerun.status, `${name}: rerun failed: ${rerun.stderr}`).toBe(0);
+    const root = await freshRoot(`killed-${i}`);
+    const killed = await runChild(root, env);
+    expect(killed.signal, `${name}: not killed (exit ${killed.exitCode}): ${killed.stderr}`).toBe('SIGKILL');
+    const rerun = await runChild(root);
+    expect(rerun.exitCode, `${name}: rerun failed: ${rerun.stderr}`).toBe(0);
     expect(diffTrees(clean, snapshotTree(root, normalize)), name).toEqual([]);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
+
+/** setfiles exits non-zero: the stage fails at its last step, after every other write. */
+const FAILING = { KINDLING_SELINUX_RELABEL: 'true', KINDLING_SETFILES: 'false' };
+const ROLLBACK_POINTS = 8;
+let rollbackOps = 0;
+let pristine: Tree;
+
+describe.runIf(runnable)('files stage killed during its rollback, then rerun', () => {
+  beforeAll(async () => {
+    pristine = snapshotTree(template, normalize);
+    const root = await freshRoot('failing');
+    const failed = await runChild(root, FAILING);
+    expect(failed.exitCode, failed.stderr).toBe(1);
+    rollbackOps = (JSON.parse(failed.stdout) as { rollbackOps: number }).rollbackOps;
+    expect(diffTrees(pristine, snapshotTree(root, normalize))).toEqual([]);
+  });
+
+  test('the rollback has more steps than kill points', () => {
+    expect(rollbackOps).toBeGreaterThan(ROLLBACK_POINTS);
+  });
+
+  test.each(Array.from({ length: ROLLBACK_POINTS }, (_, i) => i))('rollback kill point %i', async (i) => {
+    const k = 1 + Math.round((i * (rollbackOps - 1)) / (ROLLBACK_POINTS - 1));
+    const root = await freshRoot(`rollback-killed-${i}`);
+    const killed = await runChild(root, { ...FAILING, KILL_IN_ROLLBACK: String(k) });
+    expect(killed.signal, `rollback op ${k}: not killed (exit ${killed.exitCode}): ${killed.stderr}`).toBe('SIGKILL');
+    const again = await runChild(root, FAILING);
+    expect(again.exitCode, again.stderr).toBe(1);
+    expect(diffTrees(pristine, snapshotTree(root, normalize)), `rollback op ${k}, failing rerun`).toEqual([]);
+    const rerun = await runChild(root);
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(diffTrees(clean, snapshotTree(root, normalize)), `rollback op ${k}, clean rerun`).toEqual([]);
     rmSync(root, { recursive: true, force: true });
   });
 });

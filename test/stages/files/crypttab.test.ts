@@ -133,30 +133,32 @@ describe('files stage', () => {
     expect(outputs).toEqual({ luks: [{ name: 'data', uuid: UUID }] });
   });
 
-  test('a run failing after the crypttab step, run again, appends once and accepts its own key file', async () => {
+  test('a run failing after the crypttab step rolls crypttab and the key file back; the rerun appends once', async () => {
     const root = newRoot();
     writeFileSync(join(root, 'etc/crypttab'), 'old UUID=1 none luks\n');
     const body = { storage: { luks: [{ name: 'data' }] } };
     const records = [{ name: 'data', uuid: UUID, key: KEY_B64 }];
-    // The SELinux relabel runs last and fails on a root without /etc/selinux/config.
-    rmSync(join(root, 'etc/selinux/config'));
-    const first = await failure(() => runFiles(root, body, withPrevious(root, records, { distro: { selinuxRelabel: true } })));
-    expect(first.message).toContain('failed to handle relabeling');
-    expect(readFileSync(join(root, 'etc/crypttab'), 'utf8')).toBe(`old UUID=1 none luks\ndata UUID=${UUID} /etc/luks/data luks\n`);
+    // The SELinux relabel runs last; a setfiles that exits non-zero fails the stage there.
+    const ctx = withPrevious(root, records, { distro: { selinuxRelabel: true } });
+    ctx.tools.setfiles = 'false';
+    const first = await failure(() => runFiles(root, body, ctx));
+    expect(first.message).toContain('failed to run "false" "-vF0"');
+    expect(readFileSync(join(root, 'etc/crypttab'), 'utf8')).toBe('old UUID=1 none luks\n');
+    expect(() => lstatSync(join(root, 'etc/luks'))).toThrow();
 
     await runFiles(root, body, withPrevious(root, records));
     expect(readFileSync(join(root, 'etc/crypttab'), 'utf8')).toBe(`old UUID=1 none luks\ndata UUID=${UUID} /etc/luks/data luks\n`);
     expect(readFileSync(join(root, 'etc/luks/data'))).toEqual(KEY);
   });
 
-  test('a run failing between the key files and crypttab finishes both on the rerun', async () => {
+  test('a crypttab that is a directory fails in the plan step: no key file is written', async () => {
     const root = newRoot();
     mkdirSync(join(root, 'etc/crypttab'));
     const body = { storage: { luks: [{ name: 'data' }] } };
     const records = [{ name: 'data', uuid: UUID, key: KEY_B64 }];
     const first = await failure(() => runFiles(root, body, withPrevious(root, records)));
-    expect(first).toMatchObject({ code: 'NON_REGULAR_FILE_EXISTS' });
-    expect(readFileSync(join(root, 'etc/luks/data'))).toEqual(KEY);
+    expect(first).toMatchObject({ code: 'NON_REGULAR_FILE_EXISTS', path: ['storage', 'luks'] });
+    expect(() => lstatSync(join(root, 'etc/luks'))).toThrow();
     rmSync(join(root, 'etc/crypttab'), { recursive: true });
 
     await runFiles(root, body, withPrevious(root, records));

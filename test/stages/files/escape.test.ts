@@ -1,7 +1,6 @@
 // Escape attempts: a root whose symlinks point outside it (absolute, relative with too many `..`,
 // through a real /proc's magic links) and configs with unclean paths. The stage may fail, but
 // nothing outside the root may be created or changed.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -10,8 +9,9 @@ import type { Config } from '../../../src/stages/context.ts';
 import { filesStage } from '../../../src/stages/files/index.ts';
 import { canRun, isRoot } from '../../helpers/env.ts';
 import { testContext } from './support/context.ts';
+import { mustRun } from './support/run.ts';
 import { makeTemplateRoot } from './support/template-root.ts';
-import { snapshotTree } from './support/tree.ts';
+import { snapshotTree } from '../../helpers/manifest.ts';
 
 const text = (s: string): string => `data:,${encodeURIComponent(s)}`;
 const marker = `kindling-escape-${process.pid}`;
@@ -49,9 +49,9 @@ beforeAll(() => {
   writeFileSync(join(outside, 'secret'), 'do not touch\n');
 });
 
-afterAll(() => {
+afterAll(async () => {
   // Never recurse into a still-mounted /proc: leave the directory behind instead.
-  if (mounted) execFileSync('umount', [join(work, 'proc-root/proc')]);
+  if (mounted) await mustRun('umount', [join(work, 'proc-root/proc')]);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -84,10 +84,10 @@ describe('nothing escapes the root', () => {
   test.runIf(asRoot)('a real /proc in the root: magic links are re-rooted, not followed', async () => {
     const root = makeRoot('proc-root');
     mkdirSync(join(root, 'proc'), { recursive: true });
-    execFileSync('mount', ['--bind', '/proc', join(root, 'proc')]);
+    await mustRun('mount', ['--bind', '/proc', join(root, 'proc')]);
     mounted = true;
     // Read-only, so even a stage that did escape could not write into the host's /proc.
-    execFileSync('mount', ['-o', 'remount,bind,ro', join(root, 'proc')]);
+    await mustRun('mount', ['-o', 'remount,bind,ro', join(root, 'proc')]);
     const before = outsideState();
     await filesStage(
       {

@@ -90,9 +90,19 @@ describe.runIf(realTools)('real useradd/groupadd --root', () => {
     expect(readFileSync(join(root, 'home/core/.ssh/authorized_keys'), 'utf8')).toBe('k1\n');
   });
 
-  test('a failing useradd is one error blaming the user entry', async () => {
+  test('a primary group that does not exist fails in the plan step, blaming the user entry', async () => {
     const root = newRoot();
     await expect(runFiles(root, { passwd: { users: [{ name: 'bad', primaryGroup: 'no-such-group' }] } })).rejects.toMatchObject({
+      code: 'USER_GROUP_MISSING',
+      path: ['passwd', 'users', 0],
+    });
+  });
+
+  test('a failing useradd is one error blaming the user entry', async () => {
+    const root = newRoot();
+    const ctx = testContext(root);
+    ctx.tools.useradd = 'false';
+    await expect(runFiles(root, { passwd: { users: [{ name: 'bad' }] } }, ctx)).rejects.toMatchObject({
       code: 'COMMAND_FAILED',
       path: ['passwd', 'users', 0],
     });

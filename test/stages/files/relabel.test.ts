@@ -32,13 +32,14 @@ describe('relabel', () => {
     expect(paths).toEqual(expect.arrayContaining([join(root, 'new'), join(root, 'new/dir'), join(root, 'new/dir/f'), join(root, 'etc/.ignition-result.json')]));
   });
 
-  test('without SELINUXTYPE the stage fails after writing', async () => {
+  test('without SELINUXTYPE the stage fails in the plan step, having written nothing', async () => {
     const root = newRoot();
     writeFileSync(join(root, 'etc/selinux/config'), 'SELINUX=enforcing\n');
     const ctx = testContext(root, { distro: { selinuxRelabel: true } });
     ctx.tools.setfiles = setfilesStub().path;
     await expect(runFiles(root, { storage: { files: [{ path: '/f' }] } }, ctx)).rejects.toThrow("didn't find SELINUXTYPE in /etc/selinux/config");
-    expect(existsSync(join(root, 'f'))).toBe(true);
+    expect(existsSync(join(root, 'f'))).toBe(false);
+    expect(existsSync(join(root, 'etc/.kindling-files-journal'))).toBe(false);
   });
 
   test('without /etc/selinux/config it fails with upstream wording', async () => {

@@ -1,8 +1,10 @@
-// Snapshots of a directory tree as data (type, mode, owner, content hash, link target), so two
-// roots can be compared entry by entry and differences reported by path.
+// Manifests of a directory tree as data (every path with its type, mode, owner, content hash, link
+// target), so two roots, or one root before and after a run, can be compared entry by entry and
+// differences reported by path. Also the manifest of everything next to a root, for "nothing
+// outside the root changed".
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface TreeEntry {
   type: 'file' | 'dir' | 'link' | 'other';
@@ -55,4 +57,24 @@ export function diffTrees(a: Tree, b: Tree, ignore: (path: string) => boolean = 
     else if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`differs: ${path} ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
   }
   return out;
+}
+
+/** The host's own account databases: a stage run with --root must never touch them. */
+const HOST_FILES = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow'];
+
+/**
+ * What lies beside `root` in its parent directory (the root itself left out), plus the host's
+ * account databases: equal before and after a run when the run wrote nothing outside the root.
+ */
+export function outsideManifest(root: string): Tree {
+  const name = `/${basename(root)}`;
+  const tree = snapshotTree(dirname(root), undefined, (path) => path === name || path.startsWith(`${name}/`));
+  for (const file of HOST_FILES) {
+    try {
+      tree[`host:${file}`] = { type: 'file', mode: '-', uid: 0, gid: 0, content: createHash('sha256').update(readFileSync(file)).digest('hex') };
+    } catch {
+      // Not on this host.
+    }
+  }
+  return tree;
 }
