@@ -3,15 +3,14 @@
 // 2.14 `-stage files` (paired ratio) and against `cp -a` of the finished tree; writes
 // bench/RESULTS.md's "## Runner: files stage". Usage (root): node scripts/run-ts.mjs bench/files/run.ts [pairs]
 
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IGNITION_BIN as IGNITION, installKindling } from '../../test/differential-runner/support/runners.ts';
 import { normalizeContent } from '../../test/differential-files/normalize.ts';
-import { makeTemplateRoot } from '../../test/stages/files/support/template-root.ts';
 import { diffTrees, snapshotTree } from '../../test/helpers/manifest.ts';
 import { loadAverage, recordSection, sourceVersion } from './results-section.ts';
-import { filesWorkload } from './workload.ts';
+import { setUpWorkload } from './setup.ts';
 import { runSync } from '../../test/helpers/process.ts';
 
 const HEADING = '## Runner: files stage';
@@ -36,16 +35,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'kindling-bench-files-'));
   chmodSync(work, 0o755);
   try {
-    const template = join(work, 'template');
-    mkdirSync(template);
-    makeTemplateRoot(template);
-    const bin = join(work, 'bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'setfiles'), '#!/bin/sh\ncat >/dev/null\n');
-    chmodSync(join(bin, 'setfiles'), 0o755);
-    const configFile = join(work, 'config.ign');
-    writeFileSync(configFile, JSON.stringify(filesWorkload()));
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, IGNITION_CONFIG_FILE: configFile };
+    const { template, env } = setUpWorkload(work);
     const common = ['-config-cache', join(work, 'cache.json'), '-state-file', join(work, 'state'), '-log-to-stdout'];
     timed(IGNITION, ['-platform', 'file', '-stage', 'fetch', ...common], env);
     // Kindling's own fetch stage fills its cache (every data URL decoded into the resource directory).

@@ -6,14 +6,13 @@
 // bench/RESULTS.md's "## Runner: every stage on the host".
 // Usage (root): node scripts/run-ts.mjs bench/stages/run.ts [rounds]
 
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../test/helpers/process.ts';
 import { IGNITION_BIN, installKindling } from '../../test/differential-runner/support/runners.ts';
-import { makeTemplateRoot } from '../../test/stages/files/support/template-root.ts';
 import { loadAverage, recordSection, sourceVersion } from '../files/results-section.ts';
-import { filesWorkload } from '../files/workload.ts';
+import { setUpWorkload } from '../files/setup.ts';
 
 const HEADING = '## Runner: every stage on the host';
 const COMMAND = 'npm run build && npm run build:sea && node scripts/run-ts.mjs bench/stages/run.ts';
@@ -66,16 +65,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'kindling-bench-stages-'));
   chmodSync(work, 0o755);
   try {
-    const template = join(work, 'template');
-    mkdirSync(template);
-    makeTemplateRoot(template);
-    const stubs = join(work, 'stubs');
-    mkdirSync(stubs);
-    writeFileSync(join(stubs, 'setfiles'), '#!/bin/sh\ncat >/dev/null\n');
-    chmodSync(join(stubs, 'setfiles'), 0o755);
-    const configFile = join(work, 'config.ign');
-    writeFileSync(configFile, JSON.stringify(filesWorkload()));
-    const env = { ...process.env, PATH: `${stubs}:${process.env.PATH ?? ''}`, IGNITION_CONFIG_FILE: configFile };
+    const { template, env } = setUpWorkload(work);
     const ourEnv = {
       ...env,
       IGNITION_KERNEL_CMDLINE_PATH: join(work, 'no-cmdline'),
