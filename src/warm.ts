@@ -1,10 +1,10 @@
 // The modules the single executable's startup snapshot holds already evaluated (src/main.ts).
 // Only modules whose top level is pure belong here: anything read at load time (environment,
 // uid, clock, random numbers, open handles) would be frozen at build time. Each entry reads the
-// process state it needs when called, never when loaded. The fetcher, the providers and the
-// Terraform provider stay out: they load node:http, node:tls and their clients at the top level,
-// which Node's snapshot builder cannot serialise (it aborts on their handles), so the fetch
-// stages and `metadata` load them on first use, as the npm bins do.
+// process state it needs when called, never when loaded. Node's snapshot builder cannot serialise
+// node:http, node:https or node:tls, so the network gates load those on first use
+// (process.getBuiltinModule), and undici and the Terraform provider stay out entirely: they load
+// when a request or the provider needs them, as in the npm bins.
 
 export async function warm(): Promise<void> {
   await Promise.all([
@@ -13,6 +13,11 @@ export async function warm(): Promise<void> {
     import('./cli/run.ts'),
     import('./engine/run.ts'),
     import('./engine/parse.ts'),
+    import('./engine/fetch-stage.ts'),
+    import('./engine/acquire.ts'),
+    import('./providers/index.ts'),
+    import('./resource/index.ts'),
+    import('./cli/metadata.ts'),
     import('./resource/inline.ts'),
     import('./stages/kargs.ts'),
     import('./stages/disks/index.ts'),

@@ -2,8 +2,6 @@
 // privileged source port (Scaleway only answers from ports below 1024). Plain node:http, but the
 // fetcher's offline gate, retry loop, deadline and cancellation; user data and metadata otherwise
 // go through http.ts.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { requireOnline } from '../resource/offline.ts';
 import { withRetries, type Attempt } from '../resource/retry.ts';
 import type { ProviderContext } from './types.ts';
@@ -27,7 +25,8 @@ export interface SendResponse {
 /** One exchange; the whole of it (connect, headers, body) must fit in `timeoutMs` (0 = no limit). */
 function once(req: SendRequest, localPort: number | undefined, timeoutMs: number, signal: AbortSignal | undefined): Promise<SendResponse> {
   const url = new URL(req.url);
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  // Loaded on first use, not with the module: the startup snapshot holds this module (src/warm.ts).
+  const send = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : process.getBuiltinModule('node:http').request;
   const headers: Record<string, string | number> = { ...req.headers };
   if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
   return new Promise((resolve, reject) => {

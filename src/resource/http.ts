@@ -2,8 +2,6 @@
 // undici importer: default headers, redirects, status policy, retries, timeouts, proxy and trust.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
-import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 
@@ -48,6 +46,11 @@ export interface HttpResponse {
 
 /** Go's http.Client gives up after ten redirects; so do we. */
 export const maxRedirects = 10;
+
+// node:http and node:tls are loaded when first needed, not when this module loads: the single
+// executable's startup snapshot holds this module evaluated, and Node's snapshot builder cannot
+// serialise those two (src/warm.ts).
+const statusText = (code: number): string | undefined => process.getBuiltinModule('node:http').STATUS_CODES[code];
 
 /** The headers upstream sends on every HTTP fetch (ignition-spec.md §8.2). */
 export function defaultHeaders(ctx: FetchContext): Headers {
@@ -107,13 +110,13 @@ async function attempt(
       headers = req.redirectHeaders ?? defaultHeaders(ctx);
       continue;
     }
-    ctx.log(`${method} result: ${STATUS_CODES[res.statusCode] ?? res.statusCode}`);
+    ctx.log(`${method} result: ${statusText(res.statusCode) ?? res.statusCode}`);
     if (res.statusCode === 200 || res.statusCode === 204 || req.pass?.(res.statusCode) === true) {
       const body = res.body;
       return { ok: true, value: { status: res.statusCode, headers: res.headers, body, discard: () => body.dump().catch(() => {}) } };
     }
     await res.body.dump().catch(() => {});
-    const cause = new Error(`HTTP status ${res.statusCode} ${STATUS_CODES[res.statusCode] ?? ''}`.trim());
+    const cause = new Error(`HTTP status ${res.statusCode} ${statusText(res.statusCode) ?? ''}`.trim());
     if (res.statusCode >= 500 || req.retry?.(res.statusCode) === true) return { ok: false, cause };
     if (res.statusCode === 404) throw fetchError('NOT_FOUND', path, source, undefined);
     throw fetchError('FETCH_FAILED', path, source, cause);
@@ -170,7 +173,7 @@ let systemRoots: string[] | undefined;
 /** Trust = the distribution's CA bundle (as Go's system pool), Node's roots, and the config's CAs. */
 function trusted(ctx: FetchContext): string[] {
   if (systemRoots === undefined) {
-    systemRoots = [...rootCertificates];
+    systemRoots = [...process.getBuiltinModule('node:tls').rootCertificates];
     for (const bundle of systemBundles) {
       try {
         systemRoots.push(readFileSync(bundle, 'utf8'));
