@@ -3,8 +3,8 @@
 // 2.14 `-stage files` (paired ratio) and against `cp -a` of the finished tree; writes
 // bench/RESULTS.md's "## Runner: files stage". Usage (root): node scripts/run-ts.mjs bench/files/run.ts [pairs]
 
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { IGNITION_BIN as IGNITION, installKindling } from '../../test/differential-runner/support/runners.ts';
 import { normalizeContent } from '../../test/differential-files/normalize.ts';
@@ -32,21 +32,12 @@ function timed(command: string, args: string[], env?: NodeJS.ProcessEnv): number
 
 async function main(): Promise<void> {
   const pairs = Number(process.argv[2] ?? 9);
-  const work = mkdtempSync(join(tmpdir(), 'kindling-bench-files-'));
-  chmodSync(work, 0o755);
+  const { work, template, env, kindlingEnv: ourEnv } = setUpWorkload('kindling-bench-files-');
   try {
-    const { template, env } = setUpWorkload(work);
     const common = ['-config-cache', join(work, 'cache.json'), '-state-file', join(work, 'state'), '-log-to-stdout'];
     timed(IGNITION, ['-platform', 'file', '-stage', 'fetch', ...common], env);
-    // Kindling's own fetch stage fills its cache (every data URL decoded into the resource directory).
+    // Kindling's own fetch stage writes its config cache and state (inline data stays in the config).
     const kindling = installKindling(work);
-    const ourEnv = {
-      ...env,
-      IGNITION_KERNEL_CMDLINE_PATH: join(work, 'no-cmdline'),
-      IGNITION_SYSTEM_CONFIG_DIR: join(work, 'usr-lib-ignition'),
-      IGNITION_SYSTEM_LOCAL_CONFIG_DIR: join(work, 'etc-ignition'),
-      IGNITION_SYSTEM_RUNTIME_CONFIG_DIR: join(work, 'run-ignition'),
-    };
     const ourCommon = ['-platform', 'file', '-config-cache', join(work, 'kindling/run/ignition.json'), '-state-file', join(work, 'kindling/run/state'), '-log-to-stdout'];
     const ourFetch = timed(kindling, ['-stage', 'fetch', ...ourCommon], ourEnv);
     const copy = (name: string): string => {
@@ -98,8 +89,8 @@ async function main(): Promise<void> {
       'by name, 50 units of which 25 enabled, 20 drop-ins, 5 users with SSH keys, 2 groups), spec 3.3.0, into a fresh copy',
       'of the test template root each run. Each side is its runner\'s CLI, one process per run: Ignition 2.14 `-stage files`',
       '(config from the cache its fetch stage wrote once, `setfiles` stubbed) and Kindling\'s `dist/esm/kindling.js`',
-      'through a symlink named `ignition`, `-stage files`, reading the config cache and the resource cache (the decoded',
-      `data URLs) that its own \`-stage fetch\` wrote once beforehand (that fetch stage took ${fmt(ourFetch)} ms, not counted below).`,
+      'through a symlink named `ignition`, `-stage files`, reading the config cache (inline data is decoded from it)',
+      `that its own \`-stage fetch\` wrote once beforehand (that fetch stage took ${fmt(ourFetch)} ms, not counted below).`,
       `Machine: ${cpus().length} × ${cpu}, Node ${process.version}; source ${sourceVersion()}; ${pairs} pairs, measured ${new Date().toISOString().slice(0, 10)};`,
       `load average (1 min) ${loads.join(', ')} before the first and after each pair: other work shares the machine.`,
       '',

@@ -6,8 +6,8 @@
 // bench/RESULTS.md's "## Runner: every stage on the host".
 // Usage (root): node scripts/run-ts.mjs bench/stages/run.ts [rounds]
 
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../test/helpers/process.ts';
 import { IGNITION_BIN, installKindling } from '../../test/differential-runner/support/runners.ts';
@@ -62,17 +62,8 @@ async function round(runner: Runner, template: string, work: string): Promise<Re
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
-  const work = mkdtempSync(join(tmpdir(), 'kindling-bench-stages-'));
-  chmodSync(work, 0o755);
+  const { work, template, env, kindlingEnv: ourEnv } = setUpWorkload('kindling-bench-stages-');
   try {
-    const { template, env } = setUpWorkload(work);
-    const ourEnv = {
-      ...env,
-      IGNITION_KERNEL_CMDLINE_PATH: join(work, 'no-cmdline'),
-      IGNITION_SYSTEM_CONFIG_DIR: join(work, 'usr-lib-ignition'),
-      IGNITION_SYSTEM_LOCAL_CONFIG_DIR: join(work, 'etc-ignition'),
-      IGNITION_SYSTEM_RUNTIME_CONFIG_DIR: join(work, 'run-ignition'),
-    };
     const flags = (dir: string): string[] => ['-config-cache', join(dir, 'run/ignition.json'), '-state-file', join(dir, 'run/state'), '-neednet', join(dir, 'run/neednet'), '-log-to-stdout'];
     const runners: Runner[] = [{ label: 'Ignition 2.14', bin: IGNITION_BIN, env, flags }];
     const sea = resolve('dist/kindling');

@@ -19,7 +19,7 @@ import { cacheDigest } from './config-cache.ts';
 import type { RunOptions } from './options.ts';
 import { idleStages, writeIdleMarkers } from './idle.ts';
 import { parseOrThrow } from './parse.ts';
-import { collectResources, needsNetwork, prefetch, resourcesNeedNetwork } from './prefetch.ts';
+import { needsNetwork, prefetch, resourcesNeedNetwork } from './prefetch.ts';
 import { renderConfig } from './render.ts';
 import { emptyState, saveState } from './state.ts';
 
@@ -63,9 +63,9 @@ export async function fetchStage(options: RunOptions, log: Logger, offline: bool
 
     const resources = await contextForConfig(final.ignition, fetch);
     contexts.push(resources);
-    state.resources = await log.op('fetching resources', '', () => prefetch(final, resources, resourceDir(options), FETCH_CONCURRENCY));
-    const remote = Object.keys(state.resources).length;
-    log.info(`fetched ${remote} resources, verified ${collectResources(final).length - remote} inline`);
+    const { cached, inline } = await log.op('fetching resources', '', () => prefetch(final, resources, resourceDir(options), FETCH_CONCURRENCY));
+    state.resources = cached;
+    log.info(`fetched ${Object.keys(cached).length} resources, verified ${inline} inline`);
     const cacheText = serializeConfig(user, { pretty: false, style: 'ignition' });
     await writeFileAtomic(options.configCache, cacheText, 0o640);
     state.configCacheSha256 = cacheDigest(cacheText);

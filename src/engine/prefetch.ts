@@ -25,11 +25,9 @@ export function collectResources(config: Config): ResourceRef[] {
   return refs;
 }
 
-const isLocal = (source: string): boolean => source === '' || source.startsWith('data:');
-
 /** Upstream's neednet walk (ignition-spec.md §10.1): remote resources, Tang without advertisement, custom pins that need it. */
 export function needsNetwork(config: Config): boolean {
-  if (collectResources(config).some((r) => !isLocal(r.resource.source ?? ''))) return true;
+  if (resourcesNeedNetwork(config)) return true;
   for (const luks of config.storage?.luks ?? []) {
     if ((luks.clevis?.tang ?? []).some((t) => t.advertisement == null || t.advertisement === '')) return true;
     if (luks.clevis?.custom?.needsNetwork === true) return true;
@@ -38,20 +36,25 @@ export function needsNetwork(config: Config): boolean {
 }
 
 export function resourcesNeedNetwork(config: Config): boolean {
-  return collectResources(config).some((r) => !isLocal(r.resource.source ?? ''));
+  return collectResources(config).some((r) => !isInline(r.resource));
 }
 
 /**
  * Verifies every inline resource in place, fetches every remote one into `dir` (emptied first, so
- * a rerun after a crash starts clean) and returns the map from resource path to cached file.
+ * a rerun after a crash starts clean) and returns the map from resource path to cached file, with
+ * the number of inline resources verified.
  */
-export async function prefetch(config: Config, ctx: FetchContext, dir: string, concurrency: number): Promise<Record<string, string>> {
+export async function prefetch(config: Config, ctx: FetchContext, dir: string, concurrency: number): Promise<{ cached: Record<string, string>; inline: number }> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const refs: ResourceRef[] = [];
+  let inline = 0;
   for (const ref of collectResources(config)) {
-    if (isInline(ref.resource)) readInline(ref.resource, ref.path);
-    else refs.push(ref);
+    if (!isInline(ref.resource)) refs.push(ref);
+    else {
+      readInline(ref.resource, ref.path);
+      inline++;
+    }
   }
   const fetched = await fetchAll(refs, ctx, { dir, concurrency });
   const map: Record<string, string> = {};
@@ -60,5 +63,5 @@ export async function prefetch(config: Config, ctx: FetchContext, dir: string, c
     await rename((fetched[i] as { file: string }).file, file);
     map[formatPath(ref.path)] = file;
   }
-  return map;
+  return { cached: map, inline };
 }
