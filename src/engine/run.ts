@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { mergeConfigs } from '../config/merge.ts';
-import { entry, formatPath, ProvisionError } from '../report.ts';
+import { entry, formatPath } from '../report.ts';
 import type { FetchContext } from '../resource/index.ts';
 import { distroOptionsFromEnv, RESULT_FILE, toolsFromEnv } from '../system/distro.ts';
 import { createExec } from '../system/exec.ts';
@@ -37,10 +37,13 @@ export async function runStage(options: RunOptions, hooks: RunHooks = {}): Promi
   const sink = hooks.sink ?? (options.logToStdout ? stdoutSink : defaultSink(options.env));
   const log = createLogger({ stage: options.stage, sink });
   // Only the status report at the end needs the provider table, and loading it pulls in every
-  // provider and network client: only for a platform that has a hook, and started now, so it
-  // compiles while the stage waits on its tools.
-  const providers = STATUS_PLATFORMS.has(options.platform) ? import('../providers/index.ts') : undefined;
+  // provider and network client: only for a platform that has a hook, never in fetch-offline (which
+  // runs without the network and reports nothing), and started now, so it compiles while the stage
+  // waits on its tools.
+  const reports = STATUS_PLATFORMS.has(options.platform) && options.stage !== 'fetch-offline';
+  const providers = reports ? import('../providers/index.ts') : undefined;
   providers?.catch(() => undefined);
+  if (STATUS_PLATFORMS.has(options.platform) && !reports) log.info(`status not reported to ${options.platform}: ${options.stage} runs without the network`);
   try {
     if (options.stage === 'fetch-offline' || options.stage === 'fetch') {
       const { fetchStage } = await import('./fetch-stage.ts');
@@ -58,10 +61,9 @@ export async function runStage(options: RunOptions, hooks: RunHooks = {}): Promi
 }
 
 /**
- * The platform's Status hook after each stage (only Packet has one; current upstream no longer
- * calls it). In fetch-offline it gets an offline context, as upstream's whole fetch-offline stage
- * does, so it cannot connect; elsewhere it runs under STATUS_DEADLINE_MS (or the fetch timeout,
- * when shorter) for the whole hook.
+ * The platform's Status hook after each stage but fetch-offline (only Packet has one; current
+ * upstream no longer calls it), under STATUS_DEADLINE_MS, or the fetch timeout when that is
+ * shorter, for the whole hook.
  */
 async function reportStatus(options: RunOptions, log: Logger, providers: Promise<typeof import('../providers/index.ts')> | undefined, error: Error | undefined): Promise<void> {
   if (providers === undefined) return;
@@ -72,21 +74,13 @@ async function reportStatus(options: RunOptions, log: Logger, providers: Promise
   const { closeFetchContext, createFetchContext } = await import('../resource/index.ts');
   const { providerContext } = await import('./acquire.ts');
   const { STATUS_DEADLINE_MS, withDeadline } = await import('../providers/hooks.ts');
-  const deadlineMs = Math.min(STATUS_DEADLINE_MS, options.fetchTimeoutMs);
-  const fetch = createFetchContext({
-    offline: options.stage === 'fetch-offline',
-    log: (line) => log.info(line),
-    platform: options.platform,
-    timeouts: { responseHeadersMs: deadlineMs, totalMs: deadlineMs },
-  });
+  const { tighterDeadline } = await import('../resource/offline.ts');
+  const deadlineMs = tighterDeadline(STATUS_DEADLINE_MS, options.fetchTimeoutMs);
+  const fetch = createFetchContext({ log: (line) => log.info(line), platform: options.platform });
   try {
     const ctx = providerContext({ options, exec: createExec(log), log, tools: toolsFromEnv(options.env) }, fetch);
     await withDeadline(ctx, deadlineMs, `${options.platform} status`, (hookCtx) => status(hookCtx, options.stage, error));
   } catch (statusError) {
-    if (ProvisionError.is(statusError) && statusError.code === 'NEED_NET') {
-      log.info(`status not reported to ${options.platform}: ${options.stage} runs without the network`);
-      return;
-    }
     // Reporting is best effort, as upstream: it never turns a passed stage into a failed one.
     log.warning(`reporting status to ${options.platform} failed: ${statusError instanceof Error ? statusError.message : String(statusError)}`);
   } finally {
