@@ -30,10 +30,12 @@ const common = {
 // SEA assets (scripts/build-sea.mjs).
 const PROVIDER_FILE = 'terraform-provider.cjs';
 const RENDER_FILE = 'terraform-render.cjs';
-const loaderPlugin = (name, filter, contents) => ({
+// `importer`, when given, limits the replacement to imports from that file: another module may
+// import a file of the same name (the engine has its own ./render.ts).
+const loaderPlugin = (name, filter, contents, importer) => ({
   name,
   setup(b) {
-    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: name }));
+    b.onResolve({ filter }, (args) => (importer === undefined || args.importer.endsWith(importer) ? { path: args.path, namespace: name } : undefined));
     b.onLoad({ filter: /.*/, namespace: name }, () => ({ loader: 'js', contents }));
   },
 });
@@ -54,7 +56,7 @@ const separateProvider = loaderPlugin(
   /\/terraform\/serve\.ts$/,
   `${siblingLoader(PROVIDER_FILE)}let loaded;\nexports.serveProvider = (...args) => (loaded ??= loadSibling()).serveProvider(...args);\n`,
 );
-const separateRender = loaderPlugin('separate-terraform-render', /^\.\/render\.ts$/, `${siblingLoader(RENDER_FILE)}module.exports = loadSibling();\n`);
+const separateRender = loaderPlugin('separate-terraform-render', /^\.\/render\.ts$/, `${siblingLoader(RENDER_FILE)}module.exports = loadSibling();\n`, '/src/terraform/provider.ts');
 // In the ESM build the dynamic import of serve.ts becomes its own chunk in dist/esm/chunks/
 // (checked after the build), two levels below dist/.
 const ESM_PROVIDER_PATH = `../../${PROVIDER_FILE}`;

@@ -13,13 +13,14 @@
 // Every finding of every part comes back (ct stops at the first failure), tagged with the
 // argument it came from.
 
-import { crc32 } from 'node:zlib';
 import { transpile } from '../../transpiler/index.ts';
+import { crc32 } from '../config/crc32.ts';
 import { mergeConfigs } from '../config/merge.ts';
 import { serializeConfig } from '../config/serialize.ts';
 import { translateUp } from '../config/translate.ts';
 import { compareVersions, type SpecVersion } from '../config/versions.ts';
 import { entry, isFatal, type ProvisionError } from '../report.ts';
+import { argumentLabel } from './diagnostics.ts';
 
 /** The spec ct renders; the floor of every output. */
 export const CT_SPEC: SpecVersion = '3.4.0';
@@ -67,7 +68,7 @@ function translatePart(text: string, argument: Argument, input: RenderInput, fin
     return undefined;
   }
   if (input.strict && result.report.length > 0) {
-    const where = argument.name === 'content' ? 'content' : `snippets[${argument.index}]`;
+    const where = argumentLabel(argument);
     findings.push({ argument, entry: entry('error', 'CT_STRICT', undefined, where) });
     return undefined;
   }
