@@ -18,6 +18,7 @@ import { createLogger, type LogLevel } from '../system/log.ts';
 import { resolveInRoot } from '../system/path.ts';
 import { findUser } from '../system/user-db.ts';
 import type { CliIo } from './io.ts';
+import { isRoot } from '../system/identity.ts';
 
 const USAGE = `Usage: kindling metadata (--provider ID | --cmdline) [--attributes FILE] [--ssh-keys USER]
                          [--hostname FILE] [--check-in] [--flatcar] [--root DIR]
@@ -110,10 +111,10 @@ async function writeSshKeys(root: string, user: string, keys: readonly string[],
   const file = join(home, '.ssh', 'authorized_keys.d', name);
   for (const dir of [join(home, '.ssh'), join(home, '.ssh', 'authorized_keys.d')]) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    if (process.getuid?.() === 0) await chown(dir, entryOf.uid, entryOf.gid);
+    if (isRoot()) await chown(dir, entryOf.uid, entryOf.gid);
   }
   await writeAtomic(file, keys.map((k) => `${k}\n`).join(''), 0o600);
-  if (process.getuid?.() === 0) await chown(file, entryOf.uid, entryOf.gid);
+  if (isRoot()) await chown(file, entryOf.uid, entryOf.gid);
   return file;
 }
 

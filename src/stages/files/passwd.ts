@@ -2,7 +2,6 @@
 // travel only as redacted arguments, so they never reach a log line or an error message.
 
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { resolveInRoot } from '../../system/path.ts';
 import type { PasswdGroup, PasswdUser } from '../context.ts';
 import { lstatOrNull } from './atomic-write.ts';
@@ -10,7 +9,7 @@ import type { FilesRun } from './files-run.ts';
 import { stepError } from './files-run.ts';
 import { findGroup, findUser } from '../../system/user-db.ts';
 import { writeSshKeys } from './ssh-keys.ts';
-import { firstTouch, recordCreated, saveForTool } from './undo.ts';
+import { firstTouch, missingDirs, recordCreated, saveForTool } from './undo.ts';
 
 /** Everything shadow-utils may create or rewrite in the root, with its `-` backups and lock. */
 const ACCOUNT_FILES = [
@@ -20,9 +19,14 @@ const ACCOUNT_FILES = [
   '/var/log/faillog',
 ];
 
+/** Runs whose account databases are saved already: every later tool call would find them recorded. */
+const accountsSaved = new WeakSet<FilesRun>();
+
 /** Copies of the account databases, taken once before the first shadow-utils call of a run. */
 async function saveAccounts(r: FilesRun): Promise<void> {
+  if (accountsSaved.has(r)) return;
   for (const path of ACCOUNT_FILES) saveForTool(r, await resolveInRoot(r.root, path), 'copy');
+  accountsSaved.add(r);
 }
 
 /** A `KEY=value` or `KEY value` setting of a file in the root, or undefined. */
@@ -43,10 +47,7 @@ async function recordNewUserNodes(r: FilesRun, user: PasswdUser): Promise<void> 
   const paths = [`${mail}/${user.name}`];
   if (user.noCreateHome !== true) paths.push(user.homeDir != null && user.homeDir !== '' ? user.homeDir : `${base}/${user.name}`);
   for (const path of paths) {
-    const host = await resolveInRoot(r.root, path);
-    const missing: string[] = [];
-    for (let d = host; d !== r.root && lstatOrNull(d) === null; d = dirname(d)) missing.unshift(d);
-    for (const dir of missing) recordCreated(r, dir);
+    for (const dir of missingDirs(r.root, await resolveInRoot(r.root, path))) recordCreated(r, dir);
   }
 }
 
@@ -65,8 +66,13 @@ async function saveDeletedUserNodes(r: FilesRun, name: string): Promise<void> {
 async function saveMovedHome(r: FilesRun, user: PasswdUser): Promise<void> {
   if (user.homeDir == null || user.homeDir === '') return;
   const found = await findUser(r.root, user.name);
-  if (found !== undefined && found.home !== '' && found.home !== '/') saveForTool(r, await resolveInRoot(r.root, found.home), 'clone');
   const host = await resolveInRoot(r.root, user.homeDir);
+  // A home that stays where it is is not moved: nothing to clone (it may hold many files).
+  if (found !== undefined && found.home !== '' && found.home !== '/') {
+    const current = await resolveInRoot(r.root, found.home);
+    if (current === host) return;
+    saveForTool(r, current, 'clone');
+  }
   if (lstatOrNull(host) === null) recordCreated(r, host);
 }
 
