@@ -60,12 +60,17 @@ function fieldOrder(type: ObjectSpec): Map<string, number> {
  * `mapping key "k" already defined` lines (every later repeat against every earlier one).
  */
 export function duplicateKeys(node: Extract<YamlNode, { kind: 'map' }>): string[] {
+  const { entries } = node;
+  // Nearly every mapping has distinct keys: one pass over a set says so without the pairwise walk.
+  if (new Set(entries.map((e) => e.key)).size === entries.length) return [];
   const found: string[] = [];
-  node.entries.forEach((first, i) => {
-    for (const later of node.entries.slice(i + 1)) {
+  for (let i = 0; i < entries.length; i++) {
+    const first = entries[i]!;
+    for (let j = i + 1; j < entries.length; j++) {
+      const later = entries[j]!;
       if (later.key === first.key) found.push(`line ${later.keyPos.line}: mapping key ${JSON.stringify(later.key)} already defined at line ${first.keyPos.line}`);
     }
-  });
+  }
   return found;
 }
 
