@@ -103,21 +103,24 @@ const fmt = (ms: number): string => ms.toFixed(1);
 
 /** Where a large transpile spends its time, from `node --cpu-prof` of the bin (kept with the numbers). */
 const NOTES = [
-  'Where the time goes (cold process, 1.5 MB, `node --cpu-prof` of the bin, 8 runs averaged, after the',
-  'issue 13 speed-ups below; 546 ms of samples in all): Node\'s start-up and module loading about 115 ms;',
-  'gzip about 160 ms (all 2000 files win as gzip; Go\'s level-9 algorithm in TypeScript, much of it before',
-  'the JIT has compiled it, and now about 100 ms of it in writing blocks, i.e. building three Huffman',
-  'codes per member (bitCounts, generate), against about 40 ms of matching); checkConfig about 95 ms',
-  '(typed decode, storage and systemd rules, duplicates; data URLs are scanned, not decoded); the YAML',
-  'read about 45 ms; serialisation about 40 ms; the Butane typed decode about 20 ms; garbage collection',
-  'about 55 ms spread over all of these (scavenges copying the YAML tree and the config, which live to the end).',
+  'Where the time goes (1.5 MB, `node --cpu-prof` of the npm bin with a warm code cache, 5 runs averaged',
+  'at load 3, after the start-up and JIT work of the section "Transpiler: start-up and JIT"; 472 ms of',
+  'samples, profiling included): Node\'s start-up and its ES-module loader about 60 ms; loading',
+  'dist/esm/transpile.cjs through the code cache about 25 ms (10 of them deserialising the cache); gzip',
+  'about 125 ms (all 2000 files win as gzip: matching about 35 ms, the three Huffman codes per member',
+  '(bitCounts, generate) about 40 ms, block writing and CRC the rest); checkConfig about 55 ms (typed',
+  'decode, rules, duplicates); the YAML read about 45 ms; serialisation about 25 ms; garbage collection',
+  'about 65 ms spread over all of these (scavenges copying the YAML tree and the config, which live to',
+  'the end; a larger or faster-growing young generation did not lower it).',
   '',
   'What made it faster than commit 3ab1f04 (an earlier run), output unchanged: block-style YAML is read in',
   'one pass straight into the positioned tree (transpiler/yaml-block.ts; the `yaml` package\'s Document',
   'plus a separate walk cost about half of the old run, and it stays the fallback for anything else);',
   'the data-URL contest compares lengths and builds only the winning URL, skips gzip where it cannot',
   'win; decoding builds a YAML path only for the keys it',
-  'reports; mode warnings and key renames are worked out once per distinct value.',
+  'reports; mode warnings and key renames are worked out once per distinct value. Since 29bd0b6: V8 flags',
+  'for the transpile command, the npm bin\'s code cache, and checkConfig trusting the data URLs the',
+  'transpile encoded (section "Transpiler: start-up and JIT").',
 ];
 
 function section(results: Measured[], bytes: number, outBytes: number, sameAsBaseline: boolean | undefined): string {
