@@ -10,8 +10,19 @@
 
 import { setFlagsFromString } from 'node:v8';
 
-/** The flags, in the form V8 takes them; exported for the code cache key (src/cli/code-cache.ts). */
-export const TRANSPILE_V8_FLAGS = ['--no-turbo-inlining', '--no-turbo-loop-peeling', '--interrupt-budget=300000'] as const;
+/**
+ * The flags for the V8 of `v8Version`, in the form V8 takes them. V8 prints an error on stderr for
+ * a flag it does not know, so each flag is given only where it exists: the Turbofan ones in every
+ * V8 Node >= 20 has, the interrupt budget only in V8 11 (Node 20), where it was measured; later V8s
+ * (Node 26's, in the single executable) count invocations instead and have no such flag.
+ */
+export function transpileV8Flags(v8Version: string): string[] {
+  const major = Number(v8Version.split('.')[0]);
+  return ['--no-turbo-inlining', '--no-turbo-loop-peeling', ...(major === 11 ? ['--interrupt-budget=300000'] : [])];
+}
+
+/** This process's flags; exported for the code cache key (src/cli/code-cache.ts). */
+export const TRANSPILE_V8_FLAGS: readonly string[] = transpileV8Flags(process.versions.v8);
 
 let applied = false;
 
