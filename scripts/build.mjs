@@ -3,7 +3,10 @@
 //   the initramfs (scripts/build-sea.mjs);
 // - dist/esm/kindling.js + chunks: the npm bins, split so a command loads only its own code
 //   (validate does not pay for the HTTP client, transpile not for the runner), since Node 20
-//   has no compile cache and every start parses what it loads.
+//   has no compile cache and every start parses what it loads;
+// - dist/esm/transpile.cjs: `transpile` (src/cli/butane.ts and everything it imports) as one
+//   CommonJS file, which the npm bin runs through a V8 code cache on disk (src/cli/code-cache.ts):
+//   a 1.5 MB config then starts from the bytecode the previous run compiled.
 // Neither reads the package's files at run time: the schemas are compiled in. One exception, the
 // Terraform provider, below.
 import { build } from 'esbuild';
@@ -65,6 +68,34 @@ const file = ${JSON.stringify(ESM_PROVIDER_PATH)};
 export const serveProvider = (...args) => require(file).serveProvider(...args);
 `);
 
+// In the ESM build, dispatch.ts's import of ./butane.ts becomes a loader of dist/esm/transpile.cjs
+// through the code cache. Its chunk lands in dist/esm/chunks/ (checked after the build).
+const TRANSPILE_FILE = 'transpile.cjs';
+const ESM_TRANSPILE_PATH = `../${TRANSPILE_FILE}`;
+const cachedTranspileEsm = {
+  name: 'cached-transpile',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/butane\.ts$/ }, (args) => (args.importer.endsWith('/src/cli/dispatch.ts') ? { path: args.path, namespace: 'cached-transpile' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'cached-transpile' }, () => ({
+      loader: 'js',
+      resolveDir: 'src/cli',
+      contents: `
+import { fileURLToPath } from 'node:url';
+import { loadWithCodeCache } from './code-cache.ts';
+import { TRANSPILE_V8_FLAGS } from './jit-tuning.ts';
+const loaded = loadWithCodeCache(fileURLToPath(new URL(${JSON.stringify(ESM_TRANSPILE_PATH)}, import.meta.url)), process.env, TRANSPILE_V8_FLAGS);
+export async function runButane(argv, io) {
+  try {
+    return await loaded.exports.runButane(argv, io);
+  } finally {
+    loaded.save();
+  }
+}
+`,
+    }));
+  },
+};
+
 // The provider bundle is built for start-up time, since Terraform starts it three or four times per
 // plan (bench/RESULTS.md, "Terraform provider"):
 // - packages' ES module builds where they have one (mainFields): @peculiar/x509's is about 300 kB
@@ -103,11 +134,16 @@ const [, esm] = await Promise.all([
     chunkNames: 'chunks/[name]-[hash]',
     // Bundled CommonJS dependencies call require(); give ES modules one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __kindlingRequire } from 'node:module';\nconst require = __kindlingRequire(import.meta.url);" },
-    plugins: [separateProviderEsm],
+    plugins: [separateProviderEsm, cachedTranspileEsm],
     metafile: true,
   }),
+  build({ ...common, outfile: `dist/esm/${TRANSPILE_FILE}`, entryPoints: ['src/cli/butane.ts'], format: 'cjs' }),
   ...providerBuilds.map((options) => build(options)),
 ]);
+const transpileChunks = Object.entries(esm.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.startsWith('cached-transpile:')));
+if (transpileChunks.length !== 1 || !transpileChunks[0][0].startsWith('dist/esm/chunks/')) {
+  throw new Error(`build: the transpile loader must be in one chunk under dist/esm/chunks/ (it loads ${ESM_TRANSPILE_PATH}), found ${transpileChunks.map(([path]) => path).join(', ')}`);
+}
 const loaderChunks = Object.entries(esm.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.startsWith('separate-terraform-provider:')));
 if (loaderChunks.length !== 1 || !loaderChunks[0][0].startsWith('dist/esm/chunks/')) {
   throw new Error(`build: the provider loader must be alone in a chunk under dist/esm/chunks/ (it requires ${ESM_PROVIDER_PATH}), found ${loaderChunks.map(([path]) => path).join(', ')}`);

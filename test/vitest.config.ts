@@ -11,6 +11,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The npm bin's code cache (src/cli/code-cache.ts) stays out of the user's home during tests;
+    // test/cli/code-cache.test.ts turns it on, in directories of its own.
+    env: { KINDLING_NO_CODE_CACHE: '1' },
     reporters: ['default'],
   },
 });

@@ -27,12 +27,24 @@ export interface EncodedResource {
 
 /**
  * Chooses the encoding. `userCompression` is what the config already says; when it is set
- * (non-empty), the bytes are taken as already compressed and never gzipped again.
+ * (non-empty), the bytes are taken as already compressed and never gzipped again. The URL is also
+ * added to `encoded` (the transpile's Context.dataUrls), for checkConfig's wellFormedDataUrls.
  */
 export function encodeContent(
   bytes: Uint8Array,
   options: { userCompression: string | undefined; allowGzip: boolean; legacy: boolean },
+  encoded?: Set<string>,
 ): EncodedResource {
+  const result = chooseEncoding(bytes, options);
+  encoded?.add(result.source);
+  return result;
+}
+
+/**
+ * encodeContent's choice. Every URL it returns is well formed (`data:,` with Butane's escapes or
+ * `data:;base64,` with padded standard base64), which is what lets checkConfig skip reading them.
+ */
+function chooseEncoding(bytes: Uint8Array, options: { userCompression: string | undefined; allowGzip: boolean; legacy: boolean }): EncodedResource {
   if (options.legacy) return { source: encodeDataUrl(bytes, { base64: false }) };
   // The contest is decided on lengths, and only the winning URL is built. The escaped length needs
   // a pass over every byte, so it is only worked out when a cheaper bound cannot settle the contest.

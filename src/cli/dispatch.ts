@@ -3,6 +3,7 @@
 
 import { basename, dirname } from 'node:path';
 import { VERSION, type CliIo } from './io.ts';
+import { tuneJitForTranspile } from './jit-tuning.ts';
 
 // Each command's module is loaded only when that command runs: start-up time is paid at every
 // boot stage, and the runner's HTTP client and subprocess layer cost more to load than a
@@ -106,6 +107,7 @@ async function runTerraformMirror(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function runTranspile(argv: string[], io: CliIo, defaultCommand: 'butane' | 'kindling-transpile'): Promise<number> {
+  tuneJitForTranspile();
   const { runButane } = await import('./butane.ts');
   return runButane(argv, { ...io, defaultCommand });
 }

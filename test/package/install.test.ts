@@ -57,7 +57,7 @@ describe('the tarball', () => {
     const paths = packed.files.map((file) => file.path);
     expect(paths).toContain('dist/esm/kindling.js');
     expect(paths.filter((path) => !path.startsWith('dist/esm/') && path !== 'package.json' && path !== 'README.md')).toEqual([]);
-    expect(paths.filter((path) => !path.endsWith('.js') && path !== 'package.json' && path !== 'README.md')).toEqual([]);
+    expect(paths.filter((path) => !/\.c?js$/.test(path) && path !== 'package.json' && path !== 'README.md')).toEqual([]);
     expect(packed.entryCount).toBe(paths.length);
   });
 
@@ -75,8 +75,8 @@ describe('the tarball', () => {
     const external: string[] = [];
     let builtinLoads = 0;
     const dir = join(prefix, 'lib/node_modules/kindling/dist/esm');
-    const scripts = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js'));
-    expect(scripts.length).toBe(packed.files.filter((file) => file.path.endsWith('.js')).length);
+    const scripts = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => /\.c?js$/.test(name));
+    expect(scripts.length).toBe(packed.files.filter((file) => /\.c?js$/.test(file.path)).length);
     for (const name of scripts) {
       const text = readFileSync(join(dir, name), 'utf8');
       const specs = [...text.matchAll(/\b(?:require|import)\(\s*"([^"]+)"\s*\)|^\s*(?:import|export)\b[^;"']*?\bfrom\s*"([^"]+)"/gm)].map((m) => (m[1] ?? m[2]) as string);

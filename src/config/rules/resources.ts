@@ -41,8 +41,9 @@ function arnProblem(opaque: string): Problem | undefined {
   return undefined;
 }
 
-/** upstream's validateURL for resource sources. */
-export function urlProblem(source: string, version: SpecVersion): Problem | undefined {
+/** upstream's validateURL for resource sources; a URL in `wellFormed` passes unread (see RuleContext). */
+export function urlProblem(source: string, version: SpecVersion, wellFormed?: ReadonlySet<string>): Problem | undefined {
+  if (wellFormed?.has(source) === true) return undefined;
   const url = parseGoUrl(source);
   if ('error' in url) return { code: 'URL_UNPARSEABLE' };
   switch (url.scheme) {
@@ -67,13 +68,13 @@ export function urlProblem(source: string, version: SpecVersion): Problem | unde
 }
 
 /** validateURLNilOK: nil and "" pass. */
-export function optionalUrlProblem(source: unknown, version: SpecVersion): Problem | undefined {
-  return notEmpty(source) ? urlProblem(source as string, version) : undefined;
+export function optionalUrlProblem(source: unknown, version: SpecVersion, wellFormed?: ReadonlySet<string>): Problem | undefined {
+  return notEmpty(source) ? urlProblem(source as string, version, wellFormed) : undefined;
 }
 
 /** validateRequiredSource, used by merge and CA references (3.1+). */
-export function requiredSourceProblem(resource: Obj, version: SpecVersion): Problem | undefined {
-  return notEmpty(resource.source) ? urlProblem(resource.source as string, version) : { code: 'SOURCE_REQUIRED' };
+export function requiredSourceProblem(resource: Obj, version: SpecVersion, wellFormed?: ReadonlySet<string>): Problem | undefined {
+  return notEmpty(resource.source) ? urlProblem(resource.source as string, version, wellFormed) : { code: 'SOURCE_REQUIRED' };
 }
 
 function compressionProblem(compression: unknown): Problem | undefined {
@@ -117,7 +118,7 @@ export function checkResource(ctx: RuleContext, resource: Obj, path: ConfigPath)
   if (!isNil(verification.hash) && isNil(resource.source)) {
     error(ctx, 'VERIFICATION_NEEDS_SOURCE', [...path, 'verification', 'hash']);
   }
-  report(ctx, optionalUrlProblem(resource.source, ctx.version), [...path, 'source']);
+  report(ctx, optionalUrlProblem(resource.source, ctx.version, ctx.wellFormedDataUrls), [...path, 'source']);
   report(ctx, headersSchemeProblem(resource), [...path, 'httpHeaders']);
   items(resource.httpHeaders).forEach((header, i) => checkHeader(ctx, obj(header), [...path, 'httpHeaders', i]));
   checkVerification(ctx, verification, [...path, 'verification']);
@@ -125,13 +126,13 @@ export function checkResource(ctx: RuleContext, resource: Obj, path: ConfigPath)
 
 /** 3.0's ConfigReference (merge and replace): only the source URL, then verification. */
 export function checkConfigReference30(ctx: RuleContext, reference: Obj, path: ConfigPath): void {
-  report(ctx, optionalUrlProblem(reference.source, ctx.version), [...path, 'source']);
+  report(ctx, optionalUrlProblem(reference.source, ctx.version, ctx.wellFormedDataUrls), [...path, 'source']);
   checkVerification(ctx, obj(reference.verification), [...path, 'verification']);
 }
 
 /** 3.0's CaReference: a plain string source, so an empty one is an invalid scheme. */
 export function checkCaReference30(ctx: RuleContext, reference: Obj, path: ConfigPath): void {
-  report(ctx, urlProblem(plainStr(reference.source), ctx.version), [...path, 'source']);
+  report(ctx, urlProblem(plainStr(reference.source), ctx.version, ctx.wellFormedDataUrls), [...path, 'source']);
   checkVerification(ctx, obj(reference.verification), [...path, 'verification']);
 }
 
@@ -142,7 +143,7 @@ export function checkFileContents30(ctx: RuleContext, contents: Obj, path: Confi
   if (!isNil(verification.hash) && isNil(contents.source)) {
     error(ctx, 'VERIFICATION_NEEDS_SOURCE', [...path, 'verification', 'hash']);
   }
-  report(ctx, optionalUrlProblem(contents.source, ctx.version), [...path, 'source']);
+  report(ctx, optionalUrlProblem(contents.source, ctx.version, ctx.wellFormedDataUrls), [...path, 'source']);
   checkVerification(ctx, verification, [...path, 'verification']);
 }
 
