@@ -101,7 +101,7 @@ function trimPackage(work, name, original) {
   const items = join(work, 'items');
   writeFileSync(input, original);
   mkdirSync(items);
-  const list = execaSync('icupkg', ['--list', input]).stdout.split('\n').filter(Boolean).sort();
+  const list = icu('icupkg', ['--list', input]).stdout.split('\n').filter(Boolean).sort();
   const removed = list.filter((item) => {
     const match = /^(?:([a-z]+)\/)?([^/]+)\.res$/.exec(item);
     return match !== null && match[1] !== 'brkitr' && isLocale(match[2]) && !kept(match[2]);
@@ -110,12 +110,12 @@ function trimPackage(work, name, original) {
   if (missing.length > 0) throw new Error(`sea-icu: the runtime's ICU data has no ${missing.join(', ')} (a new ICU version? update CONVERTERS)`);
   removed.push(...list.filter((item) => item.endsWith('.cnv') && !CONVERTERS.includes(item)));
   const indexes = list.filter((item) => /^(?:[a-z]+\/)?res_index\.res$/.test(item) && !item.startsWith('brkitr/'));
-  execaSync('icupkg', ['--extract', writeList(work, 'indexes', indexes), '--destdir', items, input]);
+  icu('icupkg', ['--extract', writeList(work, 'indexes', indexes), '--destdir', items, input]);
   for (const index of indexes) rewriteIndex(join(items, index));
   // icupkg names the items in the table of contents after the output file, as ICU looks them up.
   const output = join(work, 'out', `${name}.dat`);
   mkdirSync(join(work, 'out'));
-  execaSync('icupkg', ['--type', 'l', '--remove', writeList(work, 'removed', [...removed, ...indexes]), '--add', writeList(work, 'indexes', indexes), '--sourcedir', items, input, output]);
+  icu('icupkg', ['--type', 'l', '--remove', writeList(work, 'removed', [...removed, ...indexes]), '--add', writeList(work, 'indexes', indexes), '--sourcedir', items, input, output]);
   return readFileSync(output);
 }
 
@@ -124,7 +124,7 @@ function rewriteIndex(path) {
   const dir = path.slice(0, path.lastIndexOf('/'));
   const text = join(dir, 'text');
   mkdirSync(text);
-  execaSync('derb', ['--encoding', 'UTF-8', '--sourcedir', dir, '--destdir', text, 'res_index.res']);
+  icu('derb', ['--encoding', 'UTF-8', '--sourcedir', dir, '--destdir', text, 'res_index.res']);
   const lines = readFileSync(join(text, 'res_index.txt'), 'utf8').split('\n').filter((line) => {
     const entry = /^\s+([A-Za-z0-9_]+) \{ "" \}$/.exec(line);
     return entry === null || kept(entry[1]);
@@ -136,8 +136,18 @@ function rewriteIndex(path) {
   lines[header] = 'res_index:table(nofallback){';
   writeFileSync(join(text, 'res_index.txt'), lines.join('\n'));
   rmSync(path);
-  execaSync('genrb', ['--quiet', '--encoding', 'UTF-8', '--sourcedir', text, '--destdir', dir, 'res_index.txt']);
+  icu('genrb', ['--quiet', '--encoding', 'UTF-8', '--sourcedir', text, '--destdir', dir, 'res_index.txt']);
   rmSync(text, { recursive: true });
+}
+
+/** Runs one of ICU's tools, naming the package when it is missing. */
+function icu(tool, args) {
+  try {
+    return execaSync(tool, args);
+  } catch (error) {
+    if (error.code === 'ENOENT') throw new Error(`sea-icu: ${tool} is not on PATH (Debian's icu-devtools; icupkg is in /usr/sbin)`);
+    throw error;
+  }
 }
 
 function writeList(work, name, items) {
