@@ -28,7 +28,7 @@ const kept = (locale) => locale === 'root' || locale === 'en' || locale.startsWi
  * The only converter tables Node reads: its TextDecoder decodes UTF-8, UTF-16 and the single-byte
  * encodings itself and asks ICU for the WHATWG multi-byte ones (gbk, gb18030, big5, euc-jp,
  * iso-2022-jp, shift_jis, euc-kr), which resolve to these tables and the base tables they extend
- * (icupkg refuses a package missing one). The other 180 tables (EBCDIC, IBM and Mac code pages) are
+ * (icupkg refuses a package missing one). The other 182 tables (EBCDIC, IBM and Mac code pages) are
  * reachable from no JavaScript API. test/boot/sea-icu.test.ts decodes every WHATWG encoding with
  * the trimmed and the full runtime and compares.
  */
@@ -47,11 +47,15 @@ const isLocale = (name) => /^[a-z]{2,3}(_|$)/.test(name);
 
 /**
  * Trims the ICU common data embedded in the ELF executable at `binary` (unstripped: the symbol is
- * found by name). Returns the sizes, or undefined when the runtime embeds no ICU data.
+ * found by name). Returns the sizes, or undefined when there is no such symbol (a runtime built with
+ * system or small ICU, or one already stripped): then the data, if any, is left as it is.
  */
 export function trimIcu(binary) {
   const symbol = icuSymbol(binary);
-  if (symbol === undefined) return undefined;
+  if (symbol === undefined) {
+    process.stderr.write(`sea-icu: no icudt*_dat symbol in ${binary}; its ICU data is left untrimmed\n`);
+    return undefined;
+  }
   const offset = fileOffset(binary, symbol.address);
   const original = readAt(binary, offset, symbol.size);
   checkHeader(original);
@@ -112,7 +116,8 @@ function trimPackage(work, name, original) {
   const indexes = list.filter((item) => /^(?:[a-z]+\/)?res_index\.res$/.test(item) && !item.startsWith('brkitr/'));
   icu('icupkg', ['--extract', writeList(work, 'indexes', indexes), '--destdir', items, input]);
   for (const index of indexes) rewriteIndex(join(items, index));
-  // icupkg names the items in the table of contents after the output file, as ICU looks them up.
+  // icupkg wants the input's items to start with its file name and names the output's after the
+  // output file: both must be the package name ICU looks items up by (icudt78l/en.res).
   const output = join(work, 'out', `${name}.dat`);
   mkdirSync(join(work, 'out'));
   icu('icupkg', ['--type', 'l', '--remove', writeList(work, 'removed', [...removed, ...indexes]), '--add', writeList(work, 'indexes', indexes), '--sourcedir', items, input, output]);
