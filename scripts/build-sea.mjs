@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execaSync } from 'execa';
+import { trimIcu } from './sea-icu.mjs';
 import { seaRuntime } from './sea-runtime.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +41,8 @@ copyFileSync(renderBundle, join(work, 'terraform-render.cjs'));
 const base = join(work, 'node');
 copyFileSync(node, base);
 chmodSync(base, 0o755);
+// English-only ICU locale data, trimmed in place while the symbol table still says where it is.
+trimIcu(base);
 execaSync('strip', ['--strip-all', base]);
 
 const config = {
