@@ -4,7 +4,11 @@
 // process state it needs when called, never when loaded. Node's snapshot builder cannot serialise
 // node:http, node:https or node:tls, so the network gates load those on first use
 // (process.getBuiltinModule), and undici and the Terraform provider stay out entirely: they load
-// when a request or the provider needs them, as in the npm bins.
+// when a request or the provider needs them, as in the npm bins. node:zlib and node:dgram load on
+// first use the same way, though the builder could hold them: every process deserializes the whole
+// heap, and only compressed resources and TFTP need those two. node:crypto and node:child_process
+// stay in: the fetch and files stages use them on every boot, and loading crypto at run time cost
+// those stages more than deserializing it costs `version`.
 
 export async function warm(): Promise<void> {
   await Promise.all([
