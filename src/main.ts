@@ -6,11 +6,22 @@
 // (src/warm.ts) and leaves `start` as the function each process runs, so a boot stage starts
 // from a heap that already holds its modules instead of compiling the bundle again.
 
-import { startupSnapshot } from 'node:v8';
+import { setFlagsFromString, startupSnapshot } from 'node:v8';
 import { invokedAs, main } from './cli/dispatch.ts';
 import type { CliIo } from './cli/io.ts';
 
+// A boot stage is a short process: V8's baseline and optimising compilers (Sparkplug, Maglev,
+// TurboFan) cost it more CPU, on background threads, than their code wins back before it exits,
+// even on a 1000-file config, and under emulation generated code costs more again (bench/RESULTS.md,
+// "Boot to provisioned"). The stage runner's processes therefore only interpret; the flags only
+// choose how V8 executes, never what the code does. Other commands (transpile's gzip, the Terraform
+// provider) keep the compilers.
+const RUNNER_V8_FLAGS = '--no-opt --no-maglev --no-sparkplug';
+
 function start(): void {
+  const argv = process.argv.slice(2);
+  const as = invokedAs(process.argv0, process.argv[1]);
+  if (as === 'ignition' || (as === undefined && argv[0] === 'run')) setFlagsFromString(RUNNER_V8_FLAGS);
   // Getters: Node creates each stream on first access, and most commands never read stdin.
   const io: CliIo = {
     get stdin() {
@@ -23,7 +34,7 @@ function start(): void {
       return process.stderr;
     },
   };
-  main(process.argv.slice(2), io, invokedAs(process.argv0, process.argv[1])).then(
+  main(argv, io, as).then(
     (code) => {
       process.exitCode = code;
     },

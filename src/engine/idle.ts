@@ -7,7 +7,8 @@
 // ConditionPathExists): under emulation every Node start costs seconds, and most configs touch
 // neither kernel arguments nor disks.
 
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { mountOrder } from '../system/devices.ts';
@@ -31,7 +32,7 @@ export const idleDir = (stateFile: string): string => join(dirname(resolve(state
 /** Replaces the markers of an earlier run with one empty file per idle stage. */
 export async function writeIdleMarkers(stateFile: string, idle: readonly StageName[]): Promise<void> {
   const dir = idleDir(stateFile);
-  await rm(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true }); // not the promise rm: see prefetch()
   await mkdir(dir, { recursive: true, mode: 0o755 });
   await Promise.all(idle.map((stage) => writeFile(join(dir, stage), '', { mode: 0o644 })));
 }

@@ -4,7 +4,8 @@
 // config, and the later stage decodes them again (resource/inline.ts). Also tells whether the
 // config needs networking at all.
 
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { fetchAll, type FetchContext, type Resource, type ResourceRef } from '../resource/index.ts';
@@ -45,7 +46,8 @@ export function resourcesNeedNetwork(config: Config): boolean {
  * the number of inline resources verified.
  */
 export async function prefetch(config: Config, ctx: FetchContext, dir: string, concurrency: number): Promise<{ cached: Record<string, string>; inline: number }> {
-  await rm(dir, { recursive: true, force: true });
+  // rmSync: Node's promise rm loads its JavaScript rimraf module on first use, the native one does not.
+  rmSync(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const refs: ResourceRef[] = [];
   let inline = 0;

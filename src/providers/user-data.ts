@@ -1,7 +1,6 @@
 // What a provider does with the bytes it got: undo gzip, tell Ignition configs from cloud-init
 // material (#cloud-config, #! scripts, MIME multipart), which Flatcar leaves to coreos-cloudinit
 // and treats as no config, and decode base64 strictly. Every "no config" is logged with its reason.
-import { gunzipSync } from 'node:zlib';
 import { entry } from '../report.ts';
 import type { FetchedConfig, ProviderContext } from './types.ts';
 
@@ -42,7 +41,7 @@ export function decodeBase64OrThrow(text: string, source: string): Buffer {
 
 export function gunzipOrThrow(bytes: Buffer, source: string): Buffer {
   try {
-    return gunzipSync(bytes);
+    return process.getBuiltinModule('node:zlib').gunzipSync(bytes);
   } catch (error) {
     throw entry('error', 'USER_DATA_DECODE_FAILED', undefined, source, `gzip: ${(error as Error).message}`);
   }

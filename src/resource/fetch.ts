@@ -7,7 +7,6 @@ import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { ProvisionError, type ConfigPath } from '../report.ts';
 import type { FetchContext } from './context.ts';
 import { openData } from './data.ts';
@@ -122,7 +121,7 @@ async function transfer(resource: Resource, ctx: FetchContext, path: ConfigPath,
     const gzip = resource.compression === 'gzip';
     const raw = await open(source, resource, ctx, path);
     const stages: Transform[] = [];
-    if (gzip) stages.push(createGunzip());
+    if (gzip) stages.push(process.getBuiltinModule('node:zlib').createGunzip());
     const hashing = expected === null ? undefined : hashingTap(expected.algorithm);
     if (hashing !== undefined) stages.push(hashing.tap);
     try {

@@ -5,7 +5,6 @@
 // writes the file: the bytes are already in the config, so copying them into the resource cache
 // and reading them back was pure overhead (1000 inline files meant 1000 extra files written).
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
 import { decodeDataUrl } from '../config/data-url.ts';
 import { ProvisionError, type ConfigPath } from '../report.ts';
 import { fetchError } from './errors.ts';
@@ -31,7 +30,7 @@ export function readInline(resource: Resource, path: ConfigPath): Buffer {
     }
     if (resource.compression === 'gzip') {
       try {
-        bytes = gunzipSync(bytes);
+        bytes = process.getBuiltinModule('node:zlib').gunzipSync(bytes);
       } catch (error) {
         throw fetchError('DECOMPRESS_FAILED', path, source, error);
       }

@@ -1,7 +1,7 @@
 // A TFTP client (RFC 1350, octet mode) with the blksize and tsize options (RFC 2347-2349), on
 // node:dgram. The transfer is lock-step, so the next block is acknowledged only when the consumer
 // reads, which keeps memory bounded however large the file.
-import { createSocket, type RemoteInfo } from 'node:dgram';
+import type { RemoteInfo } from 'node:dgram';
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ConfigPath } from '../report.ts';
@@ -27,7 +27,7 @@ export function openTftp(source: string, ctx: FetchContext, path: ConfigPath): P
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port === '' ? 69 : Number(url.port);
   const file = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
+  const socket = process.getBuiltinModule('node:dgram').createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
   ctx.log(`GET ${redact(source)}: attempt #1`);
 
   return new Promise<Readable>((resolve, reject) => {

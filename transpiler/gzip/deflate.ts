@@ -28,10 +28,13 @@ const NEVER_STORABLE = 0x7fffffff;
 // positions are stored above every value an earlier call left behind (Go's hashOffset, started
 // past them): an old entry then reads as a position before the window, which Go treats exactly
 // like an empty slot.
-const window = new Uint8Array(2 * WINDOW_SIZE);
-const hashHead = new Uint32Array(HASH_SIZE);
-const hashPrev = new Uint32Array(WINDOW_SIZE);
-const tokens = new Uint32Array(MAX_FLATE_BLOCK_TOKENS + 1);
+// They are allocated by the first call, not when the module loads: the single executable's startup
+// snapshot holds this module evaluated (src/warm.ts), and 770 KiB of zeroes there were copied into
+// every process, most of which never compress.
+let window = new Uint8Array(0);
+let hashHead = new Uint32Array(0);
+let hashPrev = new Uint32Array(0);
+let tokens = new Uint32Array(0);
 let nextHashBase = 0;
 const HASH_BASE_LIMIT = 2 ** 31;
 
@@ -188,6 +191,12 @@ function fill(input: Uint8Array, from: number): number {
 
 /** Compresses `input` into `w` as a complete DEFLATE stream, as one Write and Close on Go's Writer. */
 export function deflateLikeGo(w: BitWriter, input: Uint8Array): void {
+  if (window.length === 0) {
+    window = new Uint8Array(2 * WINDOW_SIZE);
+    hashHead = new Uint32Array(HASH_SIZE);
+    hashPrev = new Uint32Array(WINDOW_SIZE);
+    tokens = new Uint32Array(MAX_FLATE_BLOCK_TOKENS + 1);
+  }
   if (nextHashBase + input.length + 4 * WINDOW_SIZE > HASH_BASE_LIMIT) {
     hashHead.fill(0);
     hashPrev.fill(0);

@@ -3,17 +3,21 @@
 // (unknown); then the DEFLATE stream and the CRC-32 and length of the input.
 
 import { crc32 } from '../../src/config/crc32.ts';
-import { newBitWriter, writeBits, writeBytes } from './bit-writer.ts';
+import { type BitWriter, newBitWriter, writeBits, writeBytes } from './bit-writer.ts';
 import { deflateLikeGo } from './deflate.ts';
 
 const HEADER = Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255);
 
 const SCRATCH_BYTES = 64 * 1024;
-/** One output buffer for every call; each result is a copy, and a buffer grown past 1 MiB is dropped. */
-let writer = newBitWriter(SCRATCH_BYTES);
+/**
+ * One output buffer for every call, made by the first (not at load, for the same reason as
+ * deflate.ts's tables); each result is a copy, and a buffer grown past 1 MiB is dropped.
+ */
+let writer: BitWriter | undefined;
 
 /** The bytes Butane's `gzip.NewWriterLevel(w, gzip.BestCompression)`, one Write, Close produce. */
 export function gzipLikeGo(input: Uint8Array): Buffer {
+  writer ??= newBitWriter(SCRATCH_BYTES);
   writer.length = 0;
   writer.bits = 0;
   writer.nbits = 0;
