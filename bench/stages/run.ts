@@ -85,20 +85,18 @@ async function main(): Promise<void> {
     }
 
     const upstream = samples.get(runners[0]!.label)!;
-    const cell = (label: string, name: Stage | 'total', kind: keyof Sample): number => {
-      const list = samples.get(label)!;
-      return median(list.map((s) => (name === 'total' ? STAGES.reduce((sum, st) => sum + s[st][kind], 0) : s[name][kind])));
-    };
-    const ratio = (label: string, name: Stage | 'total', kind: keyof Sample): string => {
-      const per = samples.get(label)!.map((s, i) => {
-        const ours = name === 'total' ? STAGES.reduce((sum, st) => sum + s[st][kind], 0) : s[name][kind];
-        const theirs = name === 'total' ? STAGES.reduce((sum, st) => sum + upstream[i]![st][kind], 0) : upstream[i]![name][kind];
-        return ours / Math.max(theirs, 1);
-      });
+    // Rows that sum stages: the fetch and files stages together are issue 15's measure.
+    const SUMS = { 'fetch + files': ['fetch', 'files'], total: STAGES } as const satisfies Record<string, readonly Stage[]>;
+    type Row = Stage | keyof typeof SUMS;
+    const value = (s: Record<Stage, Sample>, name: Row, kind: keyof Sample): number =>
+      name in SUMS ? SUMS[name as keyof typeof SUMS].reduce((sum, st) => sum + s[st][kind], 0) : s[name as Stage][kind];
+    const cell = (label: string, name: Row, kind: keyof Sample): number => median(samples.get(label)!.map((s) => value(s, name, kind)));
+    const ratio = (label: string, name: Row, kind: keyof Sample): string => {
+      const per = samples.get(label)!.map((s, i) => value(s, name, kind) / Math.max(value(upstream[i]!, name, kind), 1));
       return median(per).toFixed(2);
     };
     const rows: string[] = [];
-    for (const name of [...STAGES, 'total'] as const) {
+    for (const name of [...STAGES, ...(Object.keys(SUMS) as (keyof typeof SUMS)[])]) {
       const cells = runners.map((r) => `${cell(r.label, name, 'wall').toFixed(0)} / ${cell(r.label, name, 'cpu').toFixed(0)}`);
       const ratios = runners.slice(1).map((r) => `${ratio(r.label, name, 'wall')} / ${ratio(r.label, name, 'cpu')}`);
       rows.push(`| ${name} | ${[...cells, ...ratios].join(' | ')} |`);
