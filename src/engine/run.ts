@@ -114,6 +114,8 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
   const final = mergeConfigs(base, user) as Config;
 
   let offline: FetchContext | undefined;
+  // Imported once: an import() per resource goes through the module loader each time.
+  let inlineModule: Promise<typeof import('../resource/inline.ts')> | undefined;
   const ctx: StageContext = {
     root: resolve(options.root),
     log,
@@ -125,7 +127,7 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
       const cached = state.resources[formatPath(path)];
       if (cached !== undefined) return { file: cached };
       // Inline data is in the config: decoded and verified again here, without the network modules.
-      const { isInline, readInline } = await import('../resource/inline.ts');
+      const { isInline, readInline } = await (inlineModule ??= import('../resource/inline.ts'));
       if (isInline(resource)) return readInline(resource, path);
       const { createFetchContext, fetchToBuffer } = await import('../resource/index.ts');
       offline ??= createFetchContext({ offline: true, log: (line) => log.info(line) });

@@ -86,7 +86,7 @@ export async function writeToolFreeNodes(r: FilesRun, config: Config, early: Ear
   if (plan.length === 0 || early.stop) return done;
   try {
     const tools = await toolPaths(r, config);
-    const deferred: string[] = [];
+    const deferred = new Set<string>();
     const existing = new Map<string, boolean>();
     const exists = (dir: string): boolean => {
       let known = existing.get(dir);
@@ -109,7 +109,7 @@ export async function writeToolFreeNodes(r: FilesRun, config: Config, early: Ear
       if (p.entry.user?.name != null || p.entry.group?.name != null) return false;
       // `..` after a link a deferred node makes would resolve elsewhere in the sequential run.
       if (!isClean(p.entry.path)) return false;
-      if (deferred.some((d) => covers(d, host))) return false;
+      for (let d = host; d.length > r.root.length; d = dirname(d)) if (deferred.has(d)) return false;
       return !tools.some((tool) => covers(host, tool)) && parentFree(dirname(host));
     };
     let last = performance.now();
@@ -117,7 +117,7 @@ export async function writeToolFreeNodes(r: FilesRun, config: Config, early: Ear
       if (early.stop) break;
       const host = await resolveNode(r.root, p.entry.path);
       if (!toolFree(p, host)) {
-        deferred.push(host);
+        deferred.add(host);
         continue;
       }
       const sub: FilesRun = { ...r, created: [] };
