@@ -13,7 +13,7 @@ import { dirname, join, posix } from 'node:path';
 import { ProvisionError, entry, type ConfigPath } from '../../report.ts';
 import { messageFor, type ErrorCode, type MessageArgs } from '../../messages.ts';
 import { PRESET_FILE, RESULT_FILE, SYSTEMD_UNIT_DIR } from '../../system/distro.ts';
-import { resolveInRoot } from '../../system/path.ts';
+import { isCleanAbsolute, resolveInRoot } from '../../system/path.ts';
 import type { Config, Node, PasswdGroup, PasswdUser, StageContext } from '../context.ts';
 import { errnoCode, lstatOrNull, resolveNode } from './atomic-write.ts';
 import { CRYPTTAB, keyFilePath, LUKS_KEY_DIR, planLuks, usesClevis, type CrypttabLuks } from './crypttab.ts';
@@ -186,15 +186,10 @@ async function planUser(root: string, accounts: Accounts, user: PasswdUser, at: 
   accounts.users.set(user.name, { uid: user.uid ?? Number.NaN, gid: Number.NaN, home: '' });
 }
 
-/** A config path in clean absolute form, whose last component resolution takes literally. */
-function isClean(path: string): boolean {
-  return path.startsWith('/') && path.length > 1 && posix.normalize(path) === path && !path.endsWith('/');
-}
-
 /** resolveNode, with a parent that is a file reported as the run's mkdirParents would. */
 async function resolveIn(tree: SimTree, path: string, at: ConfigPath): Promise<string> {
   try {
-    if (!isClean(path)) return await resolveNode(tree.root, path);
+    if (!isCleanAbsolute(path)) return await resolveNode(tree.root, path);
     // Entries share a few parents: each is resolved (following its links) once.
     const dir = posix.dirname(path);
     let parent = tree.parents.get(dir);

@@ -13,7 +13,7 @@
 // missing parent directory with a tool path either: both would create it. Anything unsure waits.
 
 import { dirname, posix, sep } from 'node:path';
-import { resolveInRoot } from '../../system/path.ts';
+import { isCleanAbsolute, resolveInRoot } from '../../system/path.ts';
 import { readPasswd } from '../../system/user-db.ts';
 import type { Config } from '../context.ts';
 import { lstatOrNull, resolveNode } from './atomic-write.ts';
@@ -29,11 +29,6 @@ const TOOL_PATHS = [
   '/etc', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sys', '/dev', '/run',
   '/var/run', '/var/log', '/var/mail', '/var/spool', '/var/lib/sss', '/var/cache/nscd', '/var/db',
 ];
-
-/** A config path already in clean absolute form: its resolution takes every component literally. */
-function isClean(path: string): boolean {
-  return path.startsWith('/') && path.length > 1 && posix.normalize(path) === path && !path.endsWith('/');
-}
 
 /** True when `a` is `b` or a directory above it. */
 function covers(a: string, b: string): boolean {
@@ -108,7 +103,7 @@ export async function writeToolFreeNodes(r: FilesRun, config: Config, early: Ear
       if (p.kind === 'link' && p.entry.hard === true) return false;
       if (p.entry.user?.name != null || p.entry.group?.name != null) return false;
       // `..` after a link a deferred node makes would resolve elsewhere in the sequential run.
-      if (!isClean(p.entry.path)) return false;
+      if (!isCleanAbsolute(p.entry.path)) return false;
       for (let d = host; d.length > r.root.length; d = dirname(d)) if (deferred.has(d)) return false;
       return !tools.some((tool) => covers(host, tool)) && parentFree(dirname(host));
     };
