@@ -7,15 +7,16 @@
 //
 // A node is tool-free when its resolved path is outside everything the tools read or write in the
 // root they chroot into (see TOOL_PATHS, the homes and mail spools of the config's users), it is
-// owned by ids or not at all (a name waits for the account databases), it is not a hard link, and
-// no node deferred before it is its ancestor or the same path (a node is resolved when its turn
-// comes, after the early nodes before it, so through the links they made). It must not share a
-// missing parent directory with a tool path either: both would create it. Anything unsure waits.
+// owned by ids or not at all (a name waits for the account databases), it is not a hard link, its
+// content is inline (a fetch would log out of order), and no node deferred before it is its
+// ancestor or the same path (a node is resolved when its turn comes, after the early nodes before
+// it, so through the links they made). It must not share a missing parent directory with a tool
+// path either: both would create it. Anything unsure waits.
 
 import { dirname, posix, sep } from 'node:path';
 import { isCleanAbsolute, resolveInRoot } from '../../system/path.ts';
 import { readPasswd } from '../../system/user-db.ts';
-import type { Config } from '../context.ts';
+import type { Config, FileEntry } from '../context.ts';
 import { lstatOrNull, resolveNode } from './atomic-write.ts';
 import type { FilesRun } from './files-run.ts';
 import { createPlanned, planNodes, type Planned } from './nodes.ts';
@@ -29,6 +30,12 @@ const TOOL_PATHS = [
   '/etc', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sys', '/dev', '/run',
   '/var/run', '/var/log', '/var/mail', '/var/spool', '/var/lib/sss', '/var/cache/nscd', '/var/db',
 ];
+
+/** Whether every piece of a file's content is in the config itself (or there is none). */
+function inlineOnly(entry: FileEntry): boolean {
+  const inline = (source: string | null | undefined): boolean => source == null || source === '' || source.startsWith('data:');
+  return inline(entry.contents?.source) && (entry.append ?? []).every((fragment) => inline(fragment.source));
+}
 
 /** True when `a` is `b` or a directory above it. */
 function covers(a: string, b: string): boolean {
@@ -101,6 +108,8 @@ export async function writeToolFreeNodes(r: FilesRun, config: Config, early: Ear
     };
     const toolFree = (p: Planned, host: string): boolean => {
       if (p.kind === 'link' && p.entry.hard === true) return false;
+      // A remote resource the fetch stage did not cache would be fetched, and logged, out of order.
+      if (p.kind === 'file' && !inlineOnly(p.entry)) return false;
       if (p.entry.user?.name != null || p.entry.group?.name != null) return false;
       // `..` after a link a deferred node makes would resolve elsewhere in the sequential run.
       if (!isCleanAbsolute(p.entry.path)) return false;

@@ -11,7 +11,7 @@ import type { Tools } from '../../../src/system/distro.ts';
 import { canRun, hasCommand, isRoot } from '../../helpers/env.ts';
 import { failure } from '../../helpers/failure.ts';
 import { diffTrees, outsideManifest, snapshotTree } from '../../helpers/manifest.ts';
-import { testContext } from './support/context.ts';
+import { decodeResource, testContext, type TestContext } from './support/context.ts';
 import { mustRun, newRoot, removeRoots, runFiles, text } from './support/run.ts';
 import { normalize } from './support/workload.ts';
 
@@ -30,7 +30,10 @@ const WAITING = [
   '/srv/to-etc/through.conf', // resolves through a link this config makes into /etc
   '/srv/hard', // hard links always wait
   '/var/log/app.log', // the tools write logs there
+  '/srv/remote', // a remote resource: fetching it would log out of order
 ];
+
+const REMOTE = 'http://example.invalid/remote';
 
 const BODY = {
   passwd: {
@@ -52,6 +55,7 @@ const BODY = {
       { path: '/srv/tree/inner', contents: { source: text('i') } },
       { path: '/srv/to-etc/through.conf', contents: { source: text('t') } },
       { path: '/var/log/app.log', contents: { source: text('l') } },
+      { path: '/srv/remote', contents: { source: REMOTE } },
     ],
     directories: [
       { path: '/srv/tree', mode: 0o700, user: { name: 'core' } },
@@ -66,6 +70,11 @@ const BODY = {
 };
 
 let stubs: string;
+
+/** A context whose resources are data URLs or REMOTE, which "fetches" as fixed bytes. */
+function context(root: string): TestContext {
+  return testContext(root, { readResource: async (resource) => (resource.source === REMOTE ? Buffer.from('remote\n') : decodeResource(resource)) });
+}
 
 /** Stand-ins that note the existing nodes of `paths` in the root, wait, then run (or fail as) the real tool. */
 async function standIns(root: string, failLastUseradd: boolean): Promise<{ tools: Partial<Tools>; seen: string }> {
@@ -111,7 +120,7 @@ describe.runIf(runnable)('nodes written while the shadow tools run', () => {
   test('tool-free nodes are written before the last tool; the tree and the log equal a run at full speed', async () => {
     const root = newRoot();
     const { tools, seen } = await standIns(root, false);
-    const ctx = testContext(root);
+    const ctx = context(root);
     Object.assign(ctx.tools, tools);
     await runFiles(root, BODY, ctx);
     // What existed when the last tool (the second useradd) started.
@@ -119,7 +128,7 @@ describe.runIf(runnable)('nodes written while the shadow tools run', () => {
     expect(before.sort()).toEqual([...FREE].sort());
 
     const fast = newRoot();
-    const fastCtx = await runFiles(fast, BODY);
+    const fastCtx = await runFiles(fast, BODY, context(fast));
     expect(diffTrees(snapshotTree(fast, normalize), snapshotTree(root, normalize))).toEqual([]);
     const ops = (lines: string[]): string[] => lines.filter((line) => line.includes(': op('));
     expect(ops(ctx.lines)).toEqual(ops(fastCtx.lines));
@@ -133,7 +142,7 @@ describe.runIf(runnable)('nodes written while the shadow tools run', () => {
     const before = snapshotTree(root);
     const outside = outsideManifest(root);
     const { tools, seen } = await standIns(root, true);
-    const ctx = testContext(root);
+    const ctx = context(root);
     Object.assign(ctx.tools, tools);
     await failure(() => runFiles(root, BODY, ctx));
     // The early writer had made the tool-free nodes when the tool failed.
