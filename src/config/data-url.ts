@@ -15,9 +15,9 @@ const EOF = -1;
 const TSPECIALS = new Set([...'()<>@,;:\\"/[]?='].map((c) => c.charCodeAt(0)));
 const KNOWN_TYPE_PREFIXES = ['text', 'image', 'audio', 'video', 'application', 'message', 'multipart'];
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const NON_BASE64_CHAR = /[^A-Za-z0-9+/=]/;
-const NON_URL_CHAR = /[^\x20-\x7e]|[ <>#"{}|\\^[\]`]/;
+// Anything but printable ASCII, and of that space and <>#"{}|\^[]`: one class, so one cheap scan.
+const NON_URL_CHAR = /[^\x21\x24-\x3b\x3d\x3f-\x5a\x5f\x61-\x7a\x7e]/;
 /** Whether each byte is in the RFC 2396 unreserved set, i.e. written as itself in `data:,` URLs. */
 const UNRESERVED = Uint8Array.from({ length: 256 }, (_, byte) => (/[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(byte)) ? 1 : 0));
 const HEX_DIGITS = '0123456789ABCDEF';
@@ -63,12 +63,25 @@ function unescape(text: string): Buffer | string {
 }
 
 /**
+ * Canonical padded base64, for text that holds only alphabet characters and `=` (decodeDataUrl
+ * checked that): a multiple of four, with `=` only as the last one or two characters. Found with
+ * indexOf, which is far cheaper than a pattern over the whole text: a thousand inline files made
+ * the pattern show in profiles.
+ */
+function isCanonicalBase64(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
+  const pad = text.indexOf('=');
+  if (pad < 0 || pad === text.length - 1) return true;
+  return pad === text.length - 2 && text.charCodeAt(text.length - 1) === 0x3d;
+}
+
+/**
  * Go's standard base64 decoding (padding required, trailing bits ignored), including the byte
  * offsets its "illegal base64 data at input byte N" errors point at.
  */
 function decodeBase64(text: string): Buffer | string {
   // Well-formed input (the common case) decodes identically with Node's decoder.
-  if (CANONICAL_BASE64.test(text)) return Buffer.from(text, 'base64');
+  if (isCanonicalBase64(text)) return Buffer.from(text, 'base64');
   const fail = (offset: number): string => `illegal base64 data at input byte ${offset}`;
   const out: number[] = [];
   let si = 0;
@@ -405,8 +418,10 @@ const EMPTY = Buffer.alloc(0);
  * unusual falls through to the full decoder, which also words the error.
  */
 function payloadIsClean(payload: string, isBase64: boolean): boolean {
-  if (isBase64) return payload.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(payload);
-  return !/[^\x00-\x7f]/.test(payload) && !/%(?![0-9A-Fa-f]{2})/.test(payload);
+  // Callers have checked the characters (NON_BASE64_CHAR, NON_URL_CHAR).
+  if (isBase64) return isCanonicalBase64(payload);
+  // Non-ASCII is out too (NON_URL_CHAR); only a `%` needs a closer look.
+  return !payload.includes('%') || !/%(?![0-9A-Fa-f]{2})/.test(payload);
 }
 
 /** The decoder's message for a URL that does not decode (what upstream validation reports). */

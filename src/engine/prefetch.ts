@@ -41,9 +41,18 @@ export function resourcesNeedNetwork(config: Config): boolean {
 }
 
 /**
+ * Whether an inline resource needs reading to be verified: a hash to check or a gzip stream to
+ * inflate. Without either, validation (checkConfig, which the config passed) already decoded its
+ * data URL, so decoding it again here could not fail.
+ */
+function needsReading(resource: Resource): boolean {
+  return resource.verification?.hash != null || resource.compression === 'gzip';
+}
+
+/**
  * Verifies every inline resource in place, fetches every remote one into `dir` (emptied first, so
  * a rerun after a crash starts clean) and returns the map from resource path to cached file, with
- * the number of inline resources verified.
+ * the number of inline resources verified. `config` has passed checkConfig.
  */
 export async function prefetch(config: Config, ctx: FetchContext, dir: string, concurrency: number): Promise<{ cached: Record<string, string>; inline: number }> {
   // rmSync: Node's promise rm loads its JavaScript rimraf module on first use, the native one does not.
@@ -54,7 +63,7 @@ export async function prefetch(config: Config, ctx: FetchContext, dir: string, c
   for (const ref of collectResources(config)) {
     if (!isInline(ref.resource)) refs.push(ref);
     else {
-      readInline(ref.resource, ref.path);
+      if (needsReading(ref.resource)) readInline(ref.resource, ref.path);
       inline++;
     }
   }

@@ -114,6 +114,9 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
   const final = mergeConfigs(base, user) as Config;
 
   let offline: FetchContext | undefined;
+  // Imported once: an import() per resource goes through the module loader each time.
+  let inlineModule: Promise<typeof import('../resource/inline.ts')> | undefined;
+  const anyCached = Object.keys(state.resources).length > 0;
   const ctx: StageContext = {
     root: resolve(options.root),
     log,
@@ -122,10 +125,11 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
     distro: distroOptionsFromEnv(options.env),
     userConfigProvided: userConfigProvided(state),
     readResource: async (resource, path) => {
-      const cached = state.resources[formatPath(path)];
+      // An all-inline config (the common case) caches nothing: no path to format per resource.
+      const cached = anyCached ? state.resources[formatPath(path)] : undefined;
       if (cached !== undefined) return { file: cached };
       // Inline data is in the config: decoded and verified again here, without the network modules.
-      const { isInline, readInline } = await import('../resource/inline.ts');
+      const { isInline, readInline } = await (inlineModule ??= import('../resource/inline.ts'));
       if (isInline(resource)) return readInline(resource, path);
       const { createFetchContext, fetchToBuffer } = await import('../resource/index.ts');
       offline ??= createFetchContext({ offline: true, log: (line) => log.info(line) });

@@ -22,11 +22,11 @@ export function readInline(resource: Resource, path: ConfigPath): Buffer {
   const source = resource.source ?? '';
   try {
     const expected = parseHash(resource.verification?.hash, path, source);
-    let bytes = Buffer.alloc(0);
+    let bytes: Buffer = Buffer.alloc(0);
     if (source !== '') {
       const decoded = decodeDataUrl(source);
       if ('error' in decoded) throw fetchError('DATA_URL_INVALID', path, source, undefined, decoded.error);
-      bytes = Buffer.from(decoded.data);
+      bytes = decoded.data;
     }
     if (resource.compression === 'gzip') {
       try {

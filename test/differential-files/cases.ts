@@ -104,6 +104,26 @@ export const CASES: DiffCase[] = [
       systemd: { units: [{ name: 'all.service', contents: unit, enabled: true, dropins: [{ name: 'o.conf', contents: '[Unit]\n' }] }, { name: 'other.service', mask: true }] },
     }),
   },
+  {
+    // Nodes the shadow tools cannot touch are written while they run (tool-free-nodes.ts): the tree
+    // must still be the one of upstream's sequential order, for the nodes that wait as well.
+    name: 'nodes beside the shadow tools',
+    config: v('3.3.0', {
+      passwd: { groups: [{ name: 'team', gid: 4200 }], users: [{ name: 'core', groups: ['team'] }, { name: 'svc', homeDir: '/srv/svc/home' }] },
+      storage: {
+        files: [
+          { path: '/var/lib/app/state', mode: 384, contents: { source: text('s') } },
+          { path: '/opt/by-id', user: { id: 4321 }, group: { id: 4322 }, contents: { source: text('id') } },
+          { path: '/srv/svc/data', contents: { source: text('d') } },
+          { path: '/home/core/notes', contents: { source: text('n') } },
+          { path: '/var/lib/app/by-name', user: { name: 'core' }, group: { name: 'team' }, contents: { source: text('x') } },
+          { path: '/srv/tree/inner', contents: { source: text('i') } },
+        ],
+        directories: [{ path: '/srv/tree', mode: 448, user: { name: 'core' } }, { path: '/srv/plain-dir', mode: 488 }],
+        links: [{ path: '/srv/to-etc', target: '/etc' }, { path: '/srv/hard', target: '/var/lib/app/state', hard: true }],
+      },
+    }),
+  },
   // Rejected by Kindling's plan step before the first write; upstream fails on them part-way.
   { name: 'plan: file over a directory fails', fails: true, config: v('3.3.0', files({ path: '/etc/ok', contents: { source: text('ok') } }, { path: '/srv/existing', contents: { source: text('x') } })) },
   { name: 'plan: file over a symlink fails', fails: true, config: v('3.3.0', files({ path: '/etc/systemd/system/masked.service', contents: { source: text('x') } })) },

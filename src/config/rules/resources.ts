@@ -41,9 +41,28 @@ function arnProblem(opaque: string): Problem | undefined {
   return undefined;
 }
 
+/**
+ * data: URLs already found valid (their verdict depends on no spec version): the fetch stage
+ * validates the user config and then the merged one, which holds the same strings, megabytes of
+ * them in a large config. Bounded by total length, so a long-lived process does not keep every
+ * config it ever checked.
+ */
+const validDataUrls = new Set<string>();
+let validDataUrlsLength = 0;
+const VALID_DATA_URLS_MAX_LENGTH = 64 << 20;
+
+function rememberValidDataUrl(source: string): void {
+  if (validDataUrlsLength + source.length > VALID_DATA_URLS_MAX_LENGTH) {
+    validDataUrls.clear();
+    validDataUrlsLength = 0;
+  }
+  validDataUrls.add(source);
+  validDataUrlsLength += source.length;
+}
+
 /** upstream's validateURL for resource sources; a URL in `wellFormed` passes unread (see RuleContext). */
 export function urlProblem(source: string, version: SpecVersion, wellFormed?: ReadonlySet<string>): Problem | undefined {
-  if (wellFormed?.has(source) === true) return undefined;
+  if (wellFormed?.has(source) === true || validDataUrls.has(source)) return undefined;
   const url = parseGoUrl(source);
   if ('error' in url) return { code: 'URL_UNPARSEABLE' };
   switch (url.scheme) {
@@ -60,7 +79,9 @@ export function urlProblem(source: string, version: SpecVersion, wellFormed?: Re
       return arnProblem(url.opaque) ?? versionIdProblem(url.rawQuery);
     case 'data': {
       const detail = dataUrlError(source);
-      return detail === undefined ? undefined : { code: 'DATA_URL_INVALID', detail };
+      if (detail !== undefined) return { code: 'DATA_URL_INVALID', detail };
+      if (source.length <= VALID_DATA_URLS_MAX_LENGTH) rememberValidDataUrl(source);
+      return undefined;
     }
     default:
       return { code: 'URL_SCHEME_INVALID' };

@@ -5,7 +5,7 @@
 // Syscalls are synchronous on purpose: the stage is sequential, and a thread-pool round trip per
 // syscall made it several times slower than upstream on a loaded machine.
 
-import { createHash, hash as oneShotHash } from 'node:crypto';
+import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import {
   chmodSync, chownSync, closeSync, fchmodSync, fchownSync, lstatSync, mkdirSync, openSync, readSync, readdirSync,
   renameSync, rmSync, unlinkSync, writeSync, type Stats,
@@ -18,6 +18,8 @@ import type { ResourceContents } from '../context.ts';
 import { isRoot } from '../../system/identity.ts';
 
 export const TEMP_PREFIX = '.kindling-tmp-';
+
+const EMPTY = Buffer.alloc(0);
 
 
 /** The temp name for `target`: fixed per target, short enough for any basename. */
@@ -153,7 +155,16 @@ function readChunks(path: string, each: (chunk: Buffer) => void): void {
 
 export async function writeAtomic(spec: WriteSpec): Promise<string> {
   const temp = tempPathFor(spec.target);
-  const hash = createHash('sha256');
+  // Most files are one piece: hashed in one shot, without a Hash object per file.
+  let hash: Hash | undefined;
+  let only: Buffer | undefined;
+  const hashing = (): Hash => {
+    if (hash === undefined) {
+      hash = createHash('sha256');
+      if (only !== undefined) hash.update(only);
+    }
+    return hash;
+  };
   // O_EXCL: a symlink planted at the temp name is never followed. Whatever a killed run left at
   // the temp name is cleared only when the create finds it, so the usual case costs no lstat.
   let fd: number;
@@ -170,11 +181,13 @@ export async function writeAtomic(spec: WriteSpec): Promise<string> {
   try {
     for await (const piece of spec.pieces()) {
       if (Buffer.isBuffer(piece)) {
-        hash.update(piece);
+        if (hash === undefined && only === undefined) only = piece;
+        else hashing().update(piece);
         writeAll(fd, piece);
       } else {
+        const h = hashing();
         readChunks(piece.file, (chunk) => {
-          hash.update(chunk);
+          h.update(chunk);
           writeAll(fd, chunk);
         });
       }
@@ -193,7 +206,7 @@ export async function writeAtomic(spec: WriteSpec): Promise<string> {
     // A failed fetch or write leaves nothing behind; only a kill can, and a rerun clears that.
     if (!written) unlinkSync(temp);
   }
-  const digest = hash.digest('hex');
+  const digest = hash !== undefined ? hash.digest('hex') : oneShotHash('sha256', only ?? EMPTY, 'hex');
   await spec.beforeRename?.(digest);
   renameSync(temp, spec.target);
   return digest;

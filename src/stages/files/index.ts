@@ -1,5 +1,6 @@
 // The files stage (ignition-spec.md §10.5) in upstream's order: groups, users and SSH keys (and the
-// mount points in their homes); files, directories and links; systemd units and presets; crypttab
+// mount points in their homes); files, directories and links (those the shadow tools cannot touch
+// written while the tools run, see tool-free-nodes.ts); systemd units and presets; crypttab
 // and LUKS keys; the result file; the SELinux relabel. A plan step first rejects every config the
 // root already decides against, before anything is written; a run that fails later rolls back to
 // the tree it found. A run killed anywhere and started again resumes from its journal (or finishes
@@ -21,6 +22,7 @@ import { readPreviousResult, writeResultFile } from './result-file.ts';
 import { relabel } from './relabel.ts';
 import { createUnits } from './units.ts';
 import { planFilesStage } from './plan.ts';
+import { writeToolFreeNodes, type EarlyNode, type EarlyRun } from './tool-free-nodes.ts';
 import { dropBackups, missingDirs, rollBack } from './undo.ts';
 
 /** Lock files the shadow tools leave behind when killed; a resumed run would wait on them forever. */
@@ -65,12 +67,26 @@ async function newJournal(root: string, journalHost: string, previous: string | 
 
 async function provision(r: FilesRun, config: Config, previous: string | null): Promise<void> {
   const { ctx } = r;
-  await ensureGroups(r, config.passwd?.groups ?? []);
-  await ensureUsers(r, config.passwd?.users ?? []);
-  await chownMountPoints(r, config.passwd?.users ?? [], ctx.previous?.createdDirectories ?? []);
+  const groups = config.passwd?.groups ?? [];
+  const users = config.passwd?.users ?? [];
+  const early: EarlyRun = { stop: false };
+  const accounts = (async (): Promise<void> => {
+    try {
+      await ensureGroups(r, groups);
+      await ensureUsers(r, users);
+      await chownMountPoints(r, users, ctx.previous?.createdDirectories ?? []);
+    } finally {
+      early.stop = true;
+    }
+  })();
+  // The nodes no shadow tool touches are written while the tools run; a failure of either side
+  // waits for the other, so the rollback sees every change.
+  const written = groups.length + users.length > 0 ? writeToolFreeNodes(r, config, early) : Promise.resolve(new Map<number, EarlyNode>());
+  const [outcome, done] = await Promise.all([accounts.then(() => undefined, (error: unknown) => ({ error })), written]);
+  if (outcome !== undefined) throw outcome.error;
   // userdel --remove and useradd change directories behind the stage's back.
   forgetKnownDirs();
-  await createNodes(r, config.storage);
+  await createNodes(r, config.storage, done);
   await createUnits(r, config.systemd?.units ?? []);
   await writeCrypttab(r, (config.storage?.luks ?? []) as unknown as CrypttabLuks[], ctx.previous?.luks ?? []);
   await writeResultFile(r, previous);

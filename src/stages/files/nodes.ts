@@ -10,9 +10,10 @@ import type { Config, DirectoryEntry, FileEntry, LinkEntry, ResourceContents } f
 import { chownRoot, hashFile, lstatOrNull, resolveNode, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 import { applyOwnerAndMode, resolveOwner } from './owners.ts';
+import type { EarlyNode } from './tool-free-nodes.ts';
 import { displace, firstTouch, makeParents, preserve, recordCreated, recordMeta } from './undo.ts';
 
-type Planned =
+export type Planned =
   | { kind: 'file'; entry: FileEntry; at: ConfigPath }
   | { kind: 'directory'; entry: DirectoryEntry; at: ConfigPath }
   | { kind: 'link'; entry: LinkEntry; at: ConfigPath };
@@ -46,14 +47,38 @@ export function cleanTarget(target: string): string {
   return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 
-export async function createNodes(r: FilesRun, storage: Config['storage']): Promise<void> {
+/** Makes one planned node at `host` (its path already resolved inside the root). */
+export function createPlanned(r: FilesRun, p: Planned, host: string): Promise<void> {
+  if (p.kind === 'file') return createFile(r, p.entry, host, p.at);
+  if (p.kind === 'directory') return createDirectory(r, p.entry, host);
+  return createLink(r, p.entry, host);
+}
+
+function opName(p: Planned): string {
+  if (p.kind === 'file') return 'writing file';
+  if (p.kind === 'directory') return 'creating directory';
+  return p.entry.hard === true ? 'writing hard link' : 'writing link';
+}
+
+/**
+ * Every node in upstream's order. `early` holds the nodes already written while the shadow tools
+ * ran (tool-free-nodes.ts), by plan index, with the host paths each made or its error: they are
+ * logged, recorded and reported here, in their place, as if written now.
+ */
+export async function createNodes(r: FilesRun, storage: Config['storage'], early?: ReadonlyMap<number, EarlyNode>): Promise<void> {
   const plan = planNodes(storage);
-  for (const p of plan) {
-    const host = await resolveNode(r.root, p.entry.path);
+  for (const [i, p] of plan.entries()) {
+    const made = early?.get(i);
     try {
-      if (p.kind === 'file') await r.ctx.log.op('writing file', p.entry.path, () => createFile(r, p.entry, host, p.at));
-      else if (p.kind === 'directory') await r.ctx.log.op('creating directory', p.entry.path, () => createDirectory(r, p.entry, host));
-      else await r.ctx.log.op(p.entry.hard === true ? 'writing hard link' : 'writing link', p.entry.path, () => createLink(r, p.entry, host));
+      if (made === undefined) {
+        const host = await resolveNode(r.root, p.entry.path);
+        await r.ctx.log.op(opName(p), p.entry.path, () => createPlanned(r, p, host));
+      } else {
+        await r.ctx.log.op(opName(p), p.entry.path, async () => {
+          if ('error' in made) throw made.error;
+          r.created.push(...made.created);
+        });
+      }
     } catch (error) {
       throw stepError(`failed to create ${p.kind} "${p.entry.path}"`, p.at, error);
     }

@@ -40,10 +40,31 @@ function setting(host: string, key: string): string | undefined {
   return new RegExp(`^\\s*${key}[\\s=]+(\\S+)`, 'm').exec(text)?.[1];
 }
 
+export interface AccountSettings {
+  /** Where useradd puts homes (`HOME` of /etc/default/useradd). */
+  homeBase: string;
+  /** The mail spool directory (`MAIL_DIR` of /etc/login.defs). */
+  mailDir: string;
+}
+
+/** Read once per run: the stage writes neither file before the last shadow tool has run. */
+const settingsOfRun = new WeakMap<FilesRun, AccountSettings>();
+
+export async function accountSettings(r: FilesRun): Promise<AccountSettings> {
+  let settings = settingsOfRun.get(r);
+  if (settings === undefined) {
+    settings = {
+      homeBase: setting(await resolveInRoot(r.root, '/etc/default/useradd'), 'HOME') ?? '/home',
+      mailDir: setting(await resolveInRoot(r.root, '/etc/login.defs'), 'MAIL_DIR') ?? '/var/mail',
+    };
+    settingsOfRun.set(r, settings);
+  }
+  return settings;
+}
+
 /** The home and mail spool useradd will make for a new user: noted as created (with missing parents). */
 async function recordNewUserNodes(r: FilesRun, user: PasswdUser): Promise<void> {
-  const base = setting(await resolveInRoot(r.root, '/etc/default/useradd'), 'HOME') ?? '/home';
-  const mail = setting(await resolveInRoot(r.root, '/etc/login.defs'), 'MAIL_DIR') ?? '/var/mail';
+  const { homeBase: base, mailDir: mail } = await accountSettings(r);
   const paths = [`${mail}/${user.name}`];
   if (user.noCreateHome !== true) paths.push(user.homeDir != null && user.homeDir !== '' ? user.homeDir : `${base}/${user.name}`);
   for (const path of paths) {
@@ -54,7 +75,7 @@ async function recordNewUserNodes(r: FilesRun, user: PasswdUser): Promise<void> 
 /** userdel --remove empties the home and spool: moved aside first, they come back on rollback. */
 async function saveDeletedUserNodes(r: FilesRun, name: string): Promise<void> {
   const found = await findUser(r.root, name);
-  const mail = setting(await resolveInRoot(r.root, '/etc/login.defs'), 'MAIL_DIR') ?? '/var/mail';
+  const { mailDir: mail } = await accountSettings(r);
   for (const path of [found?.home ?? '', `${mail}/${name}`]) {
     if (path === '' || path === '/') continue;
     const host = await resolveInRoot(r.root, path);

@@ -9,11 +9,11 @@
 // crypttab.ts) and shadow-utils' refusals, so the same configs fail as upstream, just earlier.
 
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { ProvisionError, entry, type ConfigPath } from '../../report.ts';
 import { messageFor, type ErrorCode, type MessageArgs } from '../../messages.ts';
 import { PRESET_FILE, RESULT_FILE, SYSTEMD_UNIT_DIR } from '../../system/distro.ts';
-import { resolveInRoot } from '../../system/path.ts';
+import { isCleanAbsolute, resolveInRoot } from '../../system/path.ts';
 import type { Config, Node, PasswdGroup, PasswdUser, StageContext } from '../context.ts';
 import { errnoCode, lstatOrNull, resolveNode } from './atomic-write.ts';
 import { CRYPTTAB, keyFilePath, LUKS_KEY_DIR, planLuks, usesClevis, type CrypttabLuks } from './crypttab.ts';
@@ -33,10 +33,32 @@ function fail<C extends ErrorCode>(code: C, path: ConfigPath | undefined, ...arg
   throw entry('error', code, path, ...args);
 }
 
+function realNode(host: string): SimNode | null {
+  let st: ReturnType<typeof lstatOrNull>;
+  try {
+    st = lstatOrNull(host);
+  } catch (error) {
+    // A parent that is a file: nothing is there, and makeParents reports the parent.
+    if (errnoCode(error) === 'ENOTDIR') return null;
+    throw error;
+  }
+  if (st === null) return null;
+  if (st.isFile()) return { kind: 'file', ino: st.ino };
+  if (st.isDirectory()) return { kind: 'dir' };
+  if (st.isSymbolicLink()) return { kind: 'link', target: readlinkSync(host) };
+  return { kind: 'other' };
+}
+
 /** The root as the run would leave it so far: real nodes, overlaid by what earlier entries make. */
 class SimTree {
   /** Host path -> the node the run makes there, or null where it removes one. */
   private readonly overlay = new Map<string, SimNode | null>();
+
+  /** The root's own nodes, looked up once: the plan writes nothing, and siblings share parents. */
+  private readonly real = new Map<string, SimNode | null>();
+
+  /** Host paths of parent directories, resolved once for all the entries below them. */
+  readonly parents = new Map<string, string>();
 
   readonly root: string;
 
@@ -52,19 +74,9 @@ class SimTree {
       if (this.overlay.has(d)) return null;
       if (d === this.root) break;
     }
-    let st: ReturnType<typeof lstatOrNull>;
-    try {
-      st = lstatOrNull(host);
-    } catch (error) {
-      // A parent that is a file: nothing is there, and makeParents reports the parent.
-      if (errnoCode(error) === 'ENOTDIR') return null;
-      throw error;
-    }
-    if (st === null) return null;
-    if (st.isFile()) return { kind: 'file', ino: st.ino };
-    if (st.isDirectory()) return { kind: 'dir' };
-    if (st.isSymbolicLink()) return { kind: 'link', target: readlinkSync(host) };
-    return { kind: 'other' };
+    let node = this.real.get(host);
+    if (node === undefined) this.real.set(host, (node = realNode(host)));
+    return node;
   }
 
   set(host: string, node: SimNode | null): void {
@@ -177,7 +189,12 @@ async function planUser(root: string, accounts: Accounts, user: PasswdUser, at: 
 /** resolveNode, with a parent that is a file reported as the run's mkdirParents would. */
 async function resolveIn(tree: SimTree, path: string, at: ConfigPath): Promise<string> {
   try {
-    return await resolveNode(tree.root, path);
+    if (!isCleanAbsolute(path)) return await resolveNode(tree.root, path);
+    // Entries share a few parents: each is resolved (following its links) once.
+    const dir = posix.dirname(path);
+    let parent = tree.parents.get(dir);
+    if (parent === undefined) tree.parents.set(dir, (parent = await resolveNode(tree.root, dir, { followLast: true })));
+    return join(parent, posix.basename(path));
   } catch (error) {
     if (errnoCode(error) !== 'ENOTDIR') throw error;
     let parent = '';
