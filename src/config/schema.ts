@@ -95,7 +95,11 @@ export function decodeConfig(
         // order, so the last one wins; keys matching no field are ignored. When every key is a
         // field's own name (the usual case), the field's key is that name.
         let chosen: Map<string, string> | undefined;
-        for (const key of Object.keys(value)) {
+        // Indexed loops here and below: unoptimised code allocates a result object per step of
+        // an iterator, and this runs over every value of a config, mostly before the JIT warms up.
+        const keys = Object.keys(value);
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k]!;
           if (Object.hasOwn(props, key)) {
             chosen?.set(key, key);
             continue;
@@ -105,8 +109,8 @@ export function decodeConfig(
           if (field === undefined) continue;
           if (chosen === undefined) {
             chosen = new Map();
-            for (const earlier of Object.keys(value)) {
-              if (earlier === key) break;
+            for (let e = 0; e < k; e++) {
+              const earlier = keys[e]!;
               const known = Object.hasOwn(props, earlier) ? earlier : fieldFor(props, earlier);
               if (known !== undefined) chosen.set(known, earlier);
             }
@@ -115,7 +119,9 @@ export function decodeConfig(
         }
         const out: Record<string, unknown> = {};
         // Upstream's unused-key walk visits an object's own keys, then its fields in struct order.
-        for (const f of plan.fields) {
+        const fields = plan.fields;
+        for (let i = 0; i < fields.length; i++) {
+          const f = fields[i]!;
           const field = f.field;
           const key = chosen === undefined ? (Object.hasOwn(value, field) ? field : undefined) : chosen.get(field);
           if (key === undefined) continue;

@@ -283,7 +283,9 @@ function writeKnown(out: string[], value: unknown, kind: string, w: Writer, dept
     out.length = at;
     members--;
   };
-  for (const field of fields) {
+  // An indexed loop: unoptimised code allocates a result object per step of an iterator.
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f]!;
     const item = record[field.key];
     if (item === undefined || item === null) {
       const structField = field.kind !== undefined && !field.list;
