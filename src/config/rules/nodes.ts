@@ -12,11 +12,10 @@ import { checkContents } from './resources.ts';
 function checkMode(ctx: RuleContext, mode: unknown, nodePath: ConfigPath): void {
   const value = num(mode);
   if (value === undefined) return;
-  const path = [...nodePath, 'mode'];
-  if (value < 0 || value > 0o7777) error(ctx, 'ILLEGAL_MODE', path);
+  if (value < 0 || value > 0o7777) error(ctx, 'ILLEGAL_MODE', [...nodePath, 'mode']);
   // Go masks a 64-bit int; BigInt keeps negative modes' two's-complement bits like Go does.
   const special = Number.isInteger(value) && (BigInt(value) & 0o7000n) !== 0n;
-  if (special && !atLeast(ctx.version, '3.6.0')) warn(ctx, 'SPECIAL_MODE_BITS', path);
+  if (special && !atLeast(ctx.version, '3.6.0')) warn(ctx, 'SPECIAL_MODE_BITS', [...nodePath, 'mode']);
 }
 
 /** NodeUser / NodeGroup: an id together with a non-empty name. */
