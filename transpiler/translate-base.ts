@@ -21,6 +21,11 @@ export function translateBase(source: SourceObject, root: ObjectSpec, ctx: Conte
   return { config, set };
 }
 
+/** A scalar, or a list of scalars (copied). */
+function plainValue(value: SourceValue): unknown {
+  return Array.isArray(value) ? [...value] : value;
+}
+
 function convertValue(
   value: SourceValue,
   type: FieldType,
@@ -29,7 +34,7 @@ function convertValue(
   ctx: Context,
   set: TranslationNode,
 ): unknown {
-  if (typeof type === 'string') return Array.isArray(value) ? [...value] : value;
+  if (typeof type === 'string') return plainValue(value);
   if ('list' in type) {
     if (!Array.isArray(value)) return undefined;
     return value.map((item, i) => (isObj(item) ? convertObject(item, type.list, [...path, i], [...out, i], ctx, set) : {}));
@@ -54,7 +59,8 @@ function convertObject(
     const field = spec.fields[key] as (typeof spec.fields)[string];
     if (field.sugar === true || !fieldAvailable(field, ctx.flavor)) continue;
     const camel = camelKey(key);
-    const converted = convertValue(value, field.type, [...path, key], [...out, camel], ctx, set);
+    // A plain value needs no paths: only objects and lists pass theirs down.
+    const converted = typeof field.type === 'string' ? plainValue(value) : convertValue(value, field.type, [...path, key], [...out, camel], ctx, set);
     if (converted !== undefined) result[camel] = converted;
   }
   if (spec.name === 'Resource') resolveResource(source, result, path, out, ctx, set);

@@ -1,7 +1,7 @@
 // `kindling transpile` and the `butane` entry point: upstream Butane's flags, report formats,
 // output rules and exit codes (butane.md §8), plus Kindling's `--format json` report.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { messageFor } from '../messages.ts';
 import { toJson, type ProvisionError } from '../report.ts';
 import { formatPretty, formatRaw } from '../../transpiler/report-format.ts';
@@ -203,7 +203,9 @@ export async function runButane(argv: string[], io: ButaneIo): Promise<number> {
   const file = flags.positional[0];
   let text: string;
   try {
-    text = file === undefined || file === '-' ? await readAll(io.stdin) : await readFile(file, 'utf8');
+    // Synchronous file I/O: nothing else runs meanwhile, and an idle event loop would let V8 start
+    // garbage-collection work that the process, about to exit, does not need.
+    text = file === undefined || file === '-' ? await readAll(io.stdin) : readFileSync(file, 'utf8');
   } catch (error) {
     const shown = file === undefined || file === '-' ? '<stdin>' : file;
     io.stderr.write(file === undefined || file === '-' ? `failed to read ${shown}: ${(error as Error).message}\n` : `failed to open ${shown}: ${describeOpenError(shown, error)}\n`);
@@ -225,7 +227,7 @@ export async function runButane(argv: string[], io: ButaneIo): Promise<number> {
   const output = `${result.output ?? ''}\n`;
   if (flags.output !== undefined) {
     try {
-      await writeFile(flags.output, output, { mode: 0o644 });
+      writeFileSync(flags.output, output, { mode: 0o644 });
     } catch (error) {
       io.stderr.write(`failed to write output: ${describeOpenError(flags.output, error)}\n`);
       return 1;

@@ -44,6 +44,14 @@ export function invokedAs(argv0: string, script: string | undefined): CompatName
   return undefined;
 }
 
+/**
+ * True for a command that has nothing running once main() resolves (the transpiler's), so the
+ * process may exit then; a server or the runner may leave work behind and exits when it is done.
+ */
+export function endsWithResult(argv: readonly string[], as: CompatName | undefined): boolean {
+  return as === 'butane' || (as === undefined && argv[0] === 'transpile');
+}
+
 export async function main(argv: string[], io: CliIo, as: CompatName | undefined): Promise<number> {
   if (as === 'ignition-validate') return runValidate(argv, io, 'ignition-validate');
   if (as === 'butane') return runTranspile(argv, io, 'butane');

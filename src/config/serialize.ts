@@ -256,47 +256,81 @@ function writeGeneric(value: unknown, w: Writer, depth: number): string {
   return writeScalar(value);
 }
 
-/** An object of a known kind, or undefined when omission leaves no member at all. */
-function writeKnown(value: unknown, kind: string, w: Writer, depth: number): string | undefined {
+/**
+ * Appends an object of a known kind to `out`, or nothing (returning false) when omission leaves no
+ * member at all. One array of pieces for the whole config, joined once at the end: joining each
+ * object's members as it is finished would copy every data URL once per level it is nested in.
+ */
+function writeKnown(out: string[], value: unknown, kind: string, w: Writer, depth: number): boolean {
   const fields = w.shapes[kind];
   if (fields === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return writeGeneric(value, w, depth);
+    out.push(writeGeneric(value, w, depth));
+    return true;
   }
   const record = value as Record<string, unknown>;
-  const items: string[] = [];
-  for (const field of fields) {
+  const start = out.length;
+  const inner = w.indent === undefined ? undefined : `\n${w.indent.repeat(depth + 1)}`;
+  const colon = w.indent === undefined ? ':' : ': ';
+  let members = 0;
+  // Starts a member: the separator before it and its key. Returns where it started, for undoing it.
+  const open = (key: string): number => {
+    const at = out.length;
+    out.push(`${members === 0 ? '{' : ','}${inner ?? ''}${goJsonString(key)}${colon}`);
+    members++;
+    return at;
+  };
+  const undo = (at: number): void => {
+    out.length = at;
+    members--;
+  };
+  // An indexed loop: unoptimised code allocates a result object per step of an iterator.
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f]!;
     const item = record[field.key];
     if (item === undefined || item === null) {
       const structField = field.kind !== undefined && !field.list;
       if (!field.always && !(w.keepEmpty && structField)) continue;
-      const zero = field.kind === undefined ? '""' : (writeKnown({}, field.kind, w, depth + 1) ?? '{}');
-      items.push(member(field.key, zero, w));
+      open(field.key);
+      if (field.kind === undefined) out.push('""');
+      else if (!writeKnown(out, {}, field.kind, w, depth + 1)) out.push('{}');
       continue;
     }
     if (field.omitZero && (item === 0 || item === '')) continue;
     if (field.list) {
       if (Array.isArray(item) && item.length === 0) continue;
+      open(field.key);
       if (!Array.isArray(item)) {
-        items.push(member(field.key, writeGeneric(item, w, depth + 1), w));
+        out.push(writeGeneric(item, w, depth + 1));
         continue;
       }
       const elementKind = field.kind;
-      const elements = item.map((element) =>
-        elementKind === undefined ? writeScalar(element) : (writeKnown(element, elementKind, w, depth + 2) ?? '{}'),
-      );
-      items.push(member(field.key, wrap(elements, '[', ']', w, depth + 1), w));
+      const elementInner = w.indent === undefined ? '' : `\n${w.indent.repeat(depth + 2)}`;
+      for (let i = 0; i < item.length; i++) {
+        out.push(`${i === 0 ? '[' : ','}${elementInner}`);
+        if (elementKind === undefined) out.push(writeScalar(item[i]));
+        else if (!writeKnown(out, item[i], elementKind, w, depth + 2)) out.push('{}');
+      }
+      out.push(w.indent === undefined ? ']' : `\n${w.indent.repeat(depth + 1)}]`);
       continue;
     }
     if (field.kind !== undefined) {
       // All-zero nested objects are left out, except where the field is always written.
-      const nested = writeKnown(item, field.kind, w, depth + 1);
-      if (nested !== undefined) items.push(member(field.key, nested, w));
-      else if (field.always || w.keepEmpty) items.push(member(field.key, '{}', w));
+      const at = open(field.key);
+      if (!writeKnown(out, item, field.kind, w, depth + 1)) {
+        if (field.always || w.keepEmpty) out.push('{}');
+        else undo(at);
+      }
       continue;
     }
-    items.push(member(field.key, writeScalar(item), w));
+    open(field.key);
+    out.push(writeScalar(item));
   }
-  return items.length === 0 ? undefined : wrap(items, '{', '}', w, depth);
+  if (members === 0) {
+    out.length = start;
+    return false;
+  }
+  out.push(w.indent === undefined ? '}' : `\n${w.indent.repeat(depth)}}`);
+  return true;
 }
 
 function versionOf(config: object): SpecVersion {
@@ -324,7 +358,8 @@ export function serializeConfig(config: object, opts: SerializeOptions): string 
     shapes: shapesFor(opts.version ?? versionOf(config)),
     keepEmpty: opts.style === 'ignition',
   };
-  return writeKnown(config, 'Config', w, 0) ?? '{}';
+  const out: string[] = [];
+  return writeKnown(out, config, 'Config', w, 0) ? out.join('') : '{}';
 }
 
 /** Any JSON value with Go's escaping and indentation, keys in insertion order. */

@@ -80,6 +80,11 @@ export type PlainCode = { [C in ErrorCode]: MessageArgs<C> extends [] ? C : neve
 /** A failed check that can be reported at whichever path the caller chooses. */
 export type Problem = { code: PlainCode } | { code: 'DATA_URL_INVALID'; detail: string };
 
+/** report() at `path` + `key`, that path built only when there is a problem (most checks find none). */
+export function reportAt(ctx: RuleContext, problem: Problem | undefined, path: ConfigPath, key: string): void {
+  if (problem !== undefined) report(ctx, problem, [...path, key]);
+}
+
 export function report(ctx: RuleContext, problem: Problem | undefined, path: ConfigPath): void {
   if (problem === undefined) return;
   if (problem.code === 'DATA_URL_INVALID') error(ctx, problem.code, path, problem.detail);

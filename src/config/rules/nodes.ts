@@ -8,18 +8,19 @@ import { cleanPath, joinPath, pathProblem } from './paths.ts';
 import { error, isNil, isTrue, items, notEmpty, num, obj, plainStr, warn, type Obj, type RuleContext } from './context.ts';
 import { checkContents } from './resources.ts';
 
-function checkMode(ctx: RuleContext, mode: unknown, path: ConfigPath): void {
+/** The node's mode; `path` is the node's (paths are built only for a report: most nodes have none). */
+function checkMode(ctx: RuleContext, mode: unknown, nodePath: ConfigPath): void {
   const value = num(mode);
   if (value === undefined) return;
-  if (value < 0 || value > 0o7777) error(ctx, 'ILLEGAL_MODE', path);
+  if (value < 0 || value > 0o7777) error(ctx, 'ILLEGAL_MODE', [...nodePath, 'mode']);
   // Go masks a 64-bit int; BigInt keeps negative modes' two's-complement bits like Go does.
   const special = Number.isInteger(value) && (BigInt(value) & 0o7000n) !== 0n;
-  if (special && !atLeast(ctx.version, '3.6.0')) warn(ctx, 'SPECIAL_MODE_BITS', path);
+  if (special && !atLeast(ctx.version, '3.6.0')) warn(ctx, 'SPECIAL_MODE_BITS', [...nodePath, 'mode']);
 }
 
 /** NodeUser / NodeGroup: an id together with a non-empty name. */
-function checkOwner(ctx: RuleContext, owner: Obj, path: ConfigPath): void {
-  if (!isNil(owner.id) && notEmpty(owner.name)) error(ctx, 'BOTH_ID_AND_NAME', path);
+function checkOwner(ctx: RuleContext, owner: Obj, nodePath: ConfigPath, key: 'group' | 'user'): void {
+  if (!isNil(owner.id) && notEmpty(owner.name)) error(ctx, 'BOTH_ID_AND_NAME', [...nodePath, key]);
 }
 
 function checkNodePath(ctx: RuleContext, node: Obj, path: ConfigPath): void {
@@ -29,13 +30,13 @@ function checkNodePath(ctx: RuleContext, node: Obj, path: ConfigPath): void {
 
 /** The embedded Node's children, walked after the node's own checks: group, then user. */
 function walkOwners(ctx: RuleContext, node: Obj, path: ConfigPath): void {
-  checkOwner(ctx, obj(node.group), [...path, 'group']);
-  checkOwner(ctx, obj(node.user), [...path, 'user']);
+  checkOwner(ctx, obj(node.group), path, 'group');
+  checkOwner(ctx, obj(node.user), path, 'user');
 }
 
 export function checkFile(ctx: RuleContext, file: Obj, path: ConfigPath): void {
   checkNodePath(ctx, file, path);
-  checkMode(ctx, file.mode, [...path, 'mode']);
+  checkMode(ctx, file.mode, path);
   if (isTrue(file.overwrite) && isNil(obj(file.contents).source)) error(ctx, 'OVERWRITE_NEEDS_SOURCE', [...path, 'overwrite']);
   walkOwners(ctx, file, path);
   items(file.append).forEach((fragment, i) => checkContents(ctx, obj(fragment), [...path, 'append', i]));
@@ -44,7 +45,7 @@ export function checkFile(ctx: RuleContext, file: Obj, path: ConfigPath): void {
 
 export function checkDirectory(ctx: RuleContext, directory: Obj, path: ConfigPath): void {
   checkNodePath(ctx, directory, path);
-  checkMode(ctx, directory.mode, [...path, 'mode']);
+  checkMode(ctx, directory.mode, path);
   walkOwners(ctx, directory, path);
 }
 

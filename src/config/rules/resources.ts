@@ -13,7 +13,7 @@ import {
   notEmpty,
   obj,
   plainStr,
-  report,
+  reportAt,
   str,
   warn,
   type Obj,
@@ -103,11 +103,14 @@ function compressionProblem(compression: unknown): Problem | undefined {
   return value === undefined || value === '' || value === 'gzip' ? undefined : { code: 'COMPRESSION_INVALID' };
 }
 
-/** Verification.Validate: `<function>-<hex>`; only the digest length is checked, not its digits. */
+/**
+ * Verification.Validate: `<function>-<hex>`; only the digest length is checked, not its digits.
+ * `path` is the resource's: the verification's own path is built only when there is a hash.
+ */
 function checkVerification(ctx: RuleContext, verification: Obj, path: ConfigPath): void {
   const hash = str(verification.hash);
   if (hash === undefined) return;
-  const at = [...path, 'hash'];
+  const at = [...path, 'verification', 'hash'];
   const dash = hash.indexOf('-');
   if (dash < 0) return error(ctx, 'HASH_MALFORMED', at);
   const fn = hash.slice(0, dash);
@@ -134,38 +137,38 @@ function checkHeader(ctx: RuleContext, header: Obj, path: ConfigPath): void {
 
 /** The generic Resource of 3.1+: its own checks, then headers and verification. */
 export function checkResource(ctx: RuleContext, resource: Obj, path: ConfigPath): void {
-  report(ctx, compressionProblem(resource.compression), [...path, 'compression']);
+  reportAt(ctx, compressionProblem(resource.compression), path, 'compression');
   const verification = obj(resource.verification);
   if (!isNil(verification.hash) && isNil(resource.source)) {
     error(ctx, 'VERIFICATION_NEEDS_SOURCE', [...path, 'verification', 'hash']);
   }
-  report(ctx, optionalUrlProblem(resource.source, ctx.version, ctx.wellFormedDataUrls), [...path, 'source']);
-  report(ctx, headersSchemeProblem(resource), [...path, 'httpHeaders']);
+  reportAt(ctx, optionalUrlProblem(resource.source, ctx.version, ctx.wellFormedDataUrls), path, 'source');
+  reportAt(ctx, headersSchemeProblem(resource), path, 'httpHeaders');
   items(resource.httpHeaders).forEach((header, i) => checkHeader(ctx, obj(header), [...path, 'httpHeaders', i]));
-  checkVerification(ctx, verification, [...path, 'verification']);
+  checkVerification(ctx, verification, path);
 }
 
 /** 3.0's ConfigReference (merge and replace): only the source URL, then verification. */
 export function checkConfigReference30(ctx: RuleContext, reference: Obj, path: ConfigPath): void {
-  report(ctx, optionalUrlProblem(reference.source, ctx.version, ctx.wellFormedDataUrls), [...path, 'source']);
-  checkVerification(ctx, obj(reference.verification), [...path, 'verification']);
+  reportAt(ctx, optionalUrlProblem(reference.source, ctx.version, ctx.wellFormedDataUrls), path, 'source');
+  checkVerification(ctx, obj(reference.verification), path);
 }
 
 /** 3.0's CaReference: a plain string source, so an empty one is an invalid scheme. */
 export function checkCaReference30(ctx: RuleContext, reference: Obj, path: ConfigPath): void {
-  report(ctx, urlProblem(plainStr(reference.source), ctx.version, ctx.wellFormedDataUrls), [...path, 'source']);
-  checkVerification(ctx, obj(reference.verification), [...path, 'verification']);
+  reportAt(ctx, urlProblem(plainStr(reference.source), ctx.version, ctx.wellFormedDataUrls), path, 'source');
+  checkVerification(ctx, obj(reference.verification), path);
 }
 
 /** 3.0's FileContents (file contents and append fragments). */
 export function checkFileContents30(ctx: RuleContext, contents: Obj, path: ConfigPath): void {
-  report(ctx, compressionProblem(contents.compression), [...path, 'compression']);
+  reportAt(ctx, compressionProblem(contents.compression), path, 'compression');
   const verification = obj(contents.verification);
   if (!isNil(verification.hash) && isNil(contents.source)) {
     error(ctx, 'VERIFICATION_NEEDS_SOURCE', [...path, 'verification', 'hash']);
   }
-  report(ctx, optionalUrlProblem(contents.source, ctx.version, ctx.wellFormedDataUrls), [...path, 'source']);
-  checkVerification(ctx, verification, [...path, 'verification']);
+  reportAt(ctx, optionalUrlProblem(contents.source, ctx.version, ctx.wellFormedDataUrls), path, 'source');
+  checkVerification(ctx, verification, path);
 }
 
 /** Resources in file contents and append: the 3.0 shape or the generic one. */
