@@ -13,7 +13,6 @@
 export async function warm(): Promise<void> {
   await Promise.all([
     import('./cli/validate.ts'),
-    import('./cli/butane.ts'),
     import('./cli/run.ts'),
     import('./engine/run.ts'),
     import('./engine/parse.ts'),
