@@ -60,6 +60,39 @@ const separateProvider = loaderPlugin(
   `${siblingLoader(PROVIDER_FILE)}let loaded;\nexports.serveProvider = (...args) => (loaded ??= loadSibling()).serveProvider(...args);\n`,
 );
 const separateRender = loaderPlugin('separate-terraform-render', /^\.\/render\.ts$/, `${siblingLoader(RENDER_FILE)}module.exports = loadSibling();\n`, '/src/terraform/provider.ts');
+// The single executable's startup snapshot holds the text of dist/kindling.cjs, and every process
+// deserializes it, whether or not it runs that code. The transpiler (Butane's YAML reader and
+// writer, gzip, sugar, translation tables: about a third of the bundle) runs only for `transpile`
+// and for `apply` of a Butane file, never at boot or in `validate`, so in that build dispatch.ts's
+// imports of it load a file of its own instead, dist/transpile.cjs (a third SEA asset): those two
+// commands then parse it at start (bench/RESULTS.md, "Single executable start-up").
+const TRANSPILE_ASSET = 'transpile.cjs';
+const separateTranspile = {
+  name: 'separate-transpile',
+  setup(b) {
+    b.onResolve({ filter: /^(\.\/butane|\.\.\/\.\.\/transpiler\/index)\.ts$/ }, (args) =>
+      args.importer.endsWith('/src/cli/dispatch.ts') ? { path: args.path, namespace: 'separate-transpile' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'separate-transpile' }, () => ({
+      loader: 'js',
+      contents: `${siblingLoader(TRANSPILE_ASSET)}let loaded;\nexports.runButane = (...args) => (loaded ??= loadSibling()).runButane(...args);\nexports.transpile = (...args) => (loaded ??= loadSibling()).transpile(...args);\n`,
+    }));
+  },
+};
+const transpileAssetBuild = {
+  ...common,
+  entryPoints: undefined,
+  outfile: `dist/${TRANSPILE_ASSET}`,
+  format: 'cjs',
+  minifyWhitespace: true,
+  stdin: {
+    contents: "export { runButane } from './src/cli/butane.ts';\nexport { transpile } from './transpiler/index.ts';\n",
+    resolveDir: '.',
+    sourcefile: 'transpile-asset.ts',
+    loader: 'ts',
+  },
+};
+
 // In the ESM build the dynamic import of serve.ts becomes its own chunk in dist/esm/chunks/
 // (checked after the build), two levels below dist/.
 const ESM_PROVIDER_PATH = `../../${PROVIDER_FILE}`;
@@ -130,7 +163,7 @@ const [, esm] = await Promise.all([
     // stack traces still name functions, at column positions on few lines.
     minifyWhitespace: true,
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [separateProvider],
+    plugins: [separateProvider, separateTranspile],
   }),
   build({
     ...common,
@@ -145,6 +178,7 @@ const [, esm] = await Promise.all([
   }),
   build({ ...common, outfile: `dist/esm/${TRANSPILE_FILE}`, entryPoints: ['src/cli/butane.ts'], format: 'cjs' }),
   ...providerBuilds.map((options) => build(options)),
+  build(transpileAssetBuild),
 ]);
 const transpileChunks = Object.entries(esm.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.startsWith('cached-transpile:')));
 if (transpileChunks.length !== 1 || !transpileChunks[0][0].startsWith('dist/esm/chunks/')) {
