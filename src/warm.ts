@@ -6,9 +6,12 @@
 // (process.getBuiltinModule), and undici and the Terraform provider stay out entirely: they load
 // when a request or the provider needs them, as in the npm bins. node:zlib and node:dgram load on
 // first use the same way, though the builder could hold them: every process deserializes the whole
-// heap, and only compressed resources and TFTP need those two. node:crypto and node:child_process
-// stay in: the fetch and files stages use them on every boot, and loading crypto at run time cost
-// those stages more than deserializing it costs `version`.
+// heap, and only compressed resources and TFTP need those two. node:child_process (with node:dgram,
+// which it loads) likewise, in src/system/exec.ts: only stages that run a tool need it, and loading
+// it costs them about as much as deserializing it costs every other process. node:crypto stays in:
+// the fetch and files stages use it on every boot, and loading it at run time cost those stages
+// more than deserializing it costs `version`. The transpiler is not in this bundle at all
+// (scripts/build.mjs).
 
 export async function warm(): Promise<void> {
   await Promise.all([
