@@ -41,6 +41,10 @@ copyFileSync(renderBundle, join(work, 'terraform-render.cjs'));
 const transpileBundle = join(dirname(bundlePath), 'transpile.cjs');
 if (!existsSync(transpileBundle)) throw new Error(`build-sea: no ${transpileBundle} beside the bundle (run npm run build)`);
 copyFileSync(transpileBundle, join(work, 'transpile.cjs'));
+// The HTTP client, loaded by the first request (scripts/build.mjs).
+const undiciBundle = join(dirname(bundlePath), 'undici.cjs');
+if (!existsSync(undiciBundle)) throw new Error(`build-sea: no ${undiciBundle} beside the bundle (run npm run build)`);
+copyFileSync(undiciBundle, join(work, 'undici.cjs'));
 
 // Stripping before injection saves about 34 MB; the SEA resource is added after, so it survives.
 const base = join(work, 'node');
@@ -65,8 +69,13 @@ const config = {
   useSnapshot: true,
   // The Terraform provider, loaded only when the executable runs as terraform-provider-ct
   // (scripts/build.mjs says why it is not in the main bundle).
-  // The transpiler, loaded by `transpile` and by `apply` of a Butane file.
-  assets: { 'terraform-provider.cjs': 'terraform-provider.cjs', 'terraform-render.cjs': 'terraform-render.cjs', 'transpile.cjs': 'transpile.cjs' },
+  // The transpiler, loaded by `transpile` and by `apply` of a Butane file, and the HTTP client.
+  assets: {
+    'terraform-provider.cjs': 'terraform-provider.cjs',
+    'terraform-render.cjs': 'terraform-render.cjs',
+    'transpile.cjs': 'transpile.cjs',
+    'undici.cjs': 'undici.cjs',
+  },
   // NODE_OPTIONS is ignored, so the environment cannot add --require/--import at boot.
   execArgv: [],
   execArgvExtension: 'none',

@@ -79,6 +79,20 @@ const separateTranspile = {
     }));
   },
 };
+// undici, the HTTP client (about 0.75 MB, most of what was left of the bundle): only a process that
+// makes an HTTP request loads it, the fetch stage on platforms that serve the config over HTTP and
+// stages with remote resources, so in that build it is a file of its own too, dist/undici.cjs (a
+// SEA asset), which the first request parses (bench/RESULTS.md, "Single executable start-up").
+const UNDICI_ASSET = 'undici.cjs';
+const separateUndici = loaderPlugin('separate-undici', /^undici$/, `${siblingLoader(UNDICI_ASSET)}module.exports = loadSibling();\n`, '/src/resource/http.ts');
+const undiciAssetBuild = {
+  ...common,
+  entryPoints: undefined,
+  outfile: `dist/${UNDICI_ASSET}`,
+  format: 'cjs',
+  minifyWhitespace: true,
+  stdin: { contents: "module.exports = require('undici');\n", resolveDir: '.', sourcefile: 'undici-asset.js', loader: 'js' },
+};
 const transpileAssetBuild = {
   ...common,
   entryPoints: undefined,
@@ -163,7 +177,7 @@ const [, esm] = await Promise.all([
     // stack traces still name functions, at column positions on few lines.
     minifyWhitespace: true,
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [separateProvider, separateTranspile],
+    plugins: [separateProvider, separateTranspile, separateUndici],
   }),
   build({
     ...common,
@@ -179,6 +193,7 @@ const [, esm] = await Promise.all([
   build({ ...common, outfile: `dist/esm/${TRANSPILE_FILE}`, entryPoints: ['src/cli/butane.ts'], format: 'cjs' }),
   ...providerBuilds.map((options) => build(options)),
   build(transpileAssetBuild),
+  build(undiciAssetBuild),
 ]);
 const transpileChunks = Object.entries(esm.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.startsWith('cached-transpile:')));
 if (transpileChunks.length !== 1 || !transpileChunks[0][0].startsWith('dist/esm/chunks/')) {

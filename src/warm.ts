@@ -10,8 +10,8 @@
 // which it loads) likewise, in src/system/exec.ts: only stages that run a tool need it, and loading
 // it costs them about as much as deserializing it costs every other process. node:crypto stays in:
 // the fetch and files stages use it on every boot, and loading it at run time cost those stages
-// more than deserializing it costs `version`. The transpiler is not in this bundle at all
-// (scripts/build.mjs).
+// more than deserializing it costs `version`. The transpiler and undici are not in this bundle
+// at all (scripts/build.mjs).
 
 export async function warm(): Promise<void> {
   await Promise.all([

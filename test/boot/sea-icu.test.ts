@@ -33,7 +33,7 @@ describe.skipIf(!available)('ICU data of the single executable', () => {
     const main = join(work, 'main.cjs');
     copyFileSync(probe, main);
     // build-sea embeds the Terraform provider's bundles and the transpiler's beside the main one; the probe needs none.
-    for (const name of ['terraform-provider.cjs', 'terraform-render.cjs', 'transpile.cjs']) writeFileSync(join(work, name), '');
+    for (const name of ['terraform-provider.cjs', 'terraform-render.cjs', 'transpile.cjs', 'undici.cjs']) writeFileSync(join(work, name), '');
     exe = join(work, 'probe');
     await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env: { KINDLING_SEA_NODE: runtime, KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: main } });
     const env = { PATH: '/usr/bin:/bin', TZ: 'UTC' };
