@@ -42,13 +42,19 @@ export async function warm(): Promise<void> {
  * build machine is read.
  */
 async function exercise(): Promise<void> {
-  const [{ checkConfig, parseConfig }, { mergeConfigs }, { serializeConfig }, { emptyConfig }, { idleStages }] = await Promise.all([
+  const [{ checkConfig, parseConfig }, { mergeConfigs }, { serializeConfig }, { emptyConfig }, { idleStages }, { SPEC_VERSIONS }] = await Promise.all([
     import('./config/index.ts'),
     import('./config/merge.ts'),
     import('./config/serialize.ts'),
     import('./engine/base.ts'),
     import('./engine/idle.ts'),
+    import('./config/versions.ts'),
   ]);
+  // The sample at every released spec version from its own on: each version has its own schema
+  // tree, whose name tables are built on first use, and the translation steps differ.
+  for (const version of SPEC_VERSIONS.slice(SPEC_VERSIONS.findIndex((v) => v === SAMPLE.ignition.version)).filter((v) => !v.includes('experimental'))) {
+    if (parseConfig(JSON.stringify({ ...SAMPLE, ignition: { version } })).config === undefined) throw new Error(`warm: the sample config does not validate as ${version}`);
+  }
   const { config } = parseConfig(JSON.stringify(SAMPLE));
   if (config === undefined) throw new Error('warm: the sample config does not validate');
   const final = mergeConfigs(emptyConfig(), config) as typeof config;
