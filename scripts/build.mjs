@@ -60,6 +60,53 @@ const separateProvider = loaderPlugin(
   `${siblingLoader(PROVIDER_FILE)}let loaded;\nexports.serveProvider = (...args) => (loaded ??= loadSibling()).serveProvider(...args);\n`,
 );
 const separateRender = loaderPlugin('separate-terraform-render', /^\.\/render\.ts$/, `${siblingLoader(RENDER_FILE)}module.exports = loadSibling();\n`, '/src/terraform/provider.ts');
+// The single executable's startup snapshot holds the text of dist/kindling.cjs, and every process
+// deserializes it, whether or not it runs that code. The transpiler (Butane's YAML reader and
+// writer, gzip, sugar, translation tables: about a third of the bundle) runs only for `transpile`
+// and for `apply` of a Butane file, never at boot or in `validate`, so in that build dispatch.ts's
+// imports of it load a file of its own instead, dist/transpile.cjs (a third SEA asset): those two
+// commands then parse it at start (bench/RESULTS.md, "Single executable start-up").
+const TRANSPILE_ASSET = 'transpile.cjs';
+const separateTranspile = {
+  name: 'separate-transpile',
+  setup(b) {
+    b.onResolve({ filter: /^(\.\/butane|\.\.\/\.\.\/transpiler\/index)\.ts$/ }, (args) =>
+      args.importer.endsWith('/src/cli/dispatch.ts') ? { path: args.path, namespace: 'separate-transpile' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'separate-transpile' }, () => ({
+      loader: 'js',
+      contents: `${siblingLoader(TRANSPILE_ASSET)}let loaded;\nexports.runButane = (...args) => (loaded ??= loadSibling()).runButane(...args);\nexports.transpile = (...args) => (loaded ??= loadSibling()).transpile(...args);\n`,
+    }));
+  },
+};
+// undici, the HTTP client (about 0.75 MB, most of what was left of the bundle): only a process that
+// makes an HTTP request loads it, the fetch stage on platforms that serve the config over HTTP and
+// stages with remote resources, so in that build it is a file of its own too, dist/undici.cjs (a
+// SEA asset), which the first request parses (bench/RESULTS.md, "Single executable start-up").
+const UNDICI_ASSET = 'undici.cjs';
+const separateUndici = loaderPlugin('separate-undici', /^undici$/, `${siblingLoader(UNDICI_ASSET)}module.exports = loadSibling();\n`, '/src/resource/http.ts');
+const undiciAssetBuild = {
+  ...common,
+  entryPoints: undefined,
+  outfile: `dist/${UNDICI_ASSET}`,
+  format: 'cjs',
+  minifyWhitespace: true,
+  stdin: { contents: "module.exports = require('undici');\n", resolveDir: '.', sourcefile: 'undici-asset.js', loader: 'js' },
+};
+const transpileAssetBuild = {
+  ...common,
+  entryPoints: undefined,
+  outfile: `dist/${TRANSPILE_ASSET}`,
+  format: 'cjs',
+  minifyWhitespace: true,
+  stdin: {
+    contents: "export { runButane } from './src/cli/butane.ts';\nexport { transpile } from './transpiler/index.ts';\n",
+    resolveDir: '.',
+    sourcefile: 'transpile-asset.ts',
+    loader: 'ts',
+  },
+};
+
 // In the ESM build the dynamic import of serve.ts becomes its own chunk in dist/esm/chunks/
 // (checked after the build), two levels below dist/.
 const ESM_PROVIDER_PATH = `../../${PROVIDER_FILE}`;
@@ -130,7 +177,7 @@ const [, esm] = await Promise.all([
     // stack traces still name functions, at column positions on few lines.
     minifyWhitespace: true,
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [separateProvider],
+    plugins: [separateProvider, separateTranspile, separateUndici],
   }),
   build({
     ...common,
@@ -145,6 +192,8 @@ const [, esm] = await Promise.all([
   }),
   build({ ...common, outfile: `dist/esm/${TRANSPILE_FILE}`, entryPoints: ['src/cli/butane.ts'], format: 'cjs' }),
   ...providerBuilds.map((options) => build(options)),
+  build(transpileAssetBuild),
+  build(undiciAssetBuild),
 ]);
 const transpileChunks = Object.entries(esm.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.startsWith('cached-transpile:')));
 if (transpileChunks.length !== 1 || !transpileChunks[0][0].startsWith('dist/esm/chunks/')) {

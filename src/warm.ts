@@ -6,14 +6,16 @@
 // (process.getBuiltinModule), and undici and the Terraform provider stay out entirely: they load
 // when a request or the provider needs them, as in the npm bins. node:zlib and node:dgram load on
 // first use the same way, though the builder could hold them: every process deserializes the whole
-// heap, and only compressed resources and TFTP need those two. node:crypto and node:child_process
-// stay in: the fetch and files stages use them on every boot, and loading crypto at run time cost
-// those stages more than deserializing it costs `version`.
+// heap, and only compressed resources and TFTP need those two. node:child_process (with node:dgram,
+// which it loads) likewise, in src/system/exec.ts: only stages that run a tool need it, and loading
+// it costs them about as much as deserializing it costs every other process. node:crypto stays in:
+// the fetch and files stages use it on every boot, and loading it at run time cost those stages
+// more than deserializing it costs `version`. The transpiler and undici are not in this bundle
+// at all (scripts/build.mjs).
 
 export async function warm(): Promise<void> {
   await Promise.all([
     import('./cli/validate.ts'),
-    import('./cli/butane.ts'),
     import('./cli/run.ts'),
     import('./engine/run.ts'),
     import('./engine/parse.ts'),
@@ -40,13 +42,19 @@ export async function warm(): Promise<void> {
  * build machine is read.
  */
 async function exercise(): Promise<void> {
-  const [{ checkConfig, parseConfig }, { mergeConfigs }, { serializeConfig }, { emptyConfig }, { idleStages }] = await Promise.all([
+  const [{ checkConfig, parseConfig }, { mergeConfigs }, { serializeConfig }, { emptyConfig }, { idleStages }, { SPEC_VERSIONS }] = await Promise.all([
     import('./config/index.ts'),
     import('./config/merge.ts'),
     import('./config/serialize.ts'),
     import('./engine/base.ts'),
     import('./engine/idle.ts'),
+    import('./config/versions.ts'),
   ]);
+  // The sample at every released spec version from its own on: each version has its own schema
+  // tree, whose name tables are built on first use, and the translation steps differ.
+  for (const version of SPEC_VERSIONS.slice(SPEC_VERSIONS.findIndex((v) => v === SAMPLE.ignition.version)).filter((v) => !v.includes('experimental'))) {
+    if (parseConfig(JSON.stringify({ ...SAMPLE, ignition: { version } })).config === undefined) throw new Error(`warm: the sample config does not validate as ${version}`);
+  }
   const { config } = parseConfig(JSON.stringify(SAMPLE));
   if (config === undefined) throw new Error('warm: the sample config does not validate');
   const final = mergeConfigs(emptyConfig(), config) as typeof config;

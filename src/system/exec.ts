@@ -5,7 +5,6 @@
 // Plain child_process rather than a wrapper library: the runner starts a few short tools per
 // stage, and loading and warming up execa cost each stage process more CPU than the tools did.
 
-import { spawn } from 'node:child_process';
 import { ProvisionError, type ConfigPath } from '../report.ts';
 import { messageFor } from '../messages.ts';
 import type { Logger } from './log.ts';
@@ -62,6 +61,11 @@ const FORCE_KILL_AFTER_MS = 5000;
 
 function run(file: string, args: readonly string[], options: ExecOptions): Promise<Outcome> {
   return new Promise((settle) => {
+    // Loaded on the first command, not at module load: the single executable's startup snapshot
+    // would otherwise hold node:child_process (with node:net and node:dgram, which it loads), and
+    // every process, `version` and `validate` included, would deserialize them; a stage that runs
+    // a tool pays less to load it than each start paid for it (bench/RESULTS.md).
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(file, [...args], {
       cwd: options.cwd,
       // Extra variables extend the inherited environment instead of replacing it.

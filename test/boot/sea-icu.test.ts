@@ -32,8 +32,8 @@ describe.skipIf(!available)('ICU data of the single executable', () => {
     work = mkdtempSync(join(tmpdir(), 'kindling-icu-'));
     const main = join(work, 'main.cjs');
     copyFileSync(probe, main);
-    // build-sea embeds the Terraform provider's bundles beside the main one; the probe needs neither.
-    for (const name of ['terraform-provider.cjs', 'terraform-render.cjs']) writeFileSync(join(work, name), '');
+    // build-sea embeds the Terraform provider's bundles and the transpiler's beside the main one; the probe needs none.
+    for (const name of ['terraform-provider.cjs', 'terraform-render.cjs', 'transpile.cjs', 'undici.cjs']) writeFileSync(join(work, name), '');
     exe = join(work, 'probe');
     await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env: { KINDLING_SEA_NODE: runtime, KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: main } });
     const env = { PATH: '/usr/bin:/bin', TZ: 'UTC' };
