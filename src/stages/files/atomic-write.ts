@@ -3,8 +3,7 @@
 // derive from the target so a rerun reuses and clears them.
 
 // Syscalls are synchronous on purpose: the stage is sequential, and a thread-pool round trip per
-// syscall made it several times slower than upstream on a loaded machine. The one exception is the
-// creation of temp files ahead of their turn (open-ahead.ts), overlapped with the sequential work.
+// syscall made it several times slower than upstream on a loaded machine.
 
 import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import {
@@ -17,7 +16,6 @@ import { messageFor } from '../../messages.ts';
 import { isInsideRoot, resolveInRoot } from '../../system/path.ts';
 import type { ResourceContents } from '../context.ts';
 import { isRoot } from '../../system/identity.ts';
-import { takeOpened } from './open-ahead.ts';
 
 export const TEMP_PREFIX = '.kindling-tmp-';
 
@@ -169,18 +167,15 @@ export async function writeAtomic(spec: WriteSpec): Promise<string> {
   };
   // O_EXCL: a symlink planted at the temp name is never followed. Whatever a killed run left at
   // the temp name is cleared only when the create finds it, so the usual case costs no lstat.
-  // nodes.ts may have had the temp file created already (open-ahead.ts): the same open, earlier.
-  let fd = await takeOpened(temp);
-  if (fd === null) {
-    try {
-      fd = openSync(temp, 'wx', 0o600);
-    } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') throw error;
-      const stale = lstatOrNull(temp);
-      if (stale?.isDirectory() === true) removeNode(temp);
-      else if (stale !== null) unlinkSync(temp);
-      fd = openSync(temp, 'wx', 0o600);
-    }
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx', 0o600);
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error;
+    const stale = lstatOrNull(temp);
+    if (stale?.isDirectory() === true) removeNode(temp);
+    else if (stale !== null) unlinkSync(temp);
+    fd = openSync(temp, 'wx', 0o600);
   }
   let written = false;
   try {

@@ -3,14 +3,12 @@
 // is journalled before it becomes visible, so a resumed run recognises its own work.
 
 import { chmodSync, linkSync, mkdirSync, readlinkSync, symlinkSync } from 'node:fs';
-import { dirname, posix, sep } from 'node:path';
+import { dirname, posix } from 'node:path';
 import { ProvisionError, type ConfigPath } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import type { Config, DirectoryEntry, FileEntry, LinkEntry, ResourceContents } from '../context.ts';
-import { isCleanAbsolute } from '../../system/path.ts';
-import { chownRoot, hashFile, lstatOrNull, resolveNode, tempPathFor, writeAtomic } from './atomic-write.ts';
+import { chownRoot, hashFile, lstatOrNull, resolveNode, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
-import { dropAllOpened, dropOpened, openAhead, openAheadDepth } from './open-ahead.ts';
 import { applyOwnerAndMode, resolveOwner } from './owners.ts';
 import type { EarlyNode } from './tool-free-nodes.ts';
 import { displace, firstTouch, makeParents, preserve, recordCreated, recordMeta } from './undo.ts';
@@ -62,57 +60,6 @@ function opName(p: Planned): string {
   return p.entry.hard === true ? 'writing hard link' : 'writing link';
 }
 
-/** A plain file whose temp file is being created ahead of its turn. */
-interface AheadNode {
-  host: string;
-  temp: string;
-}
-
-/** True when `a` is `b` or a directory above it. */
-export function covers(a: string, b: string): boolean {
-  return a === b || b.startsWith(a.endsWith(sep) ? a : a + sep);
-}
-
-/**
- * Keeps the temp files of the plain files after `done` opened ahead (open-ahead.ts), up to the
- * depth, in `ahead` (plan index to temp path). It stops at the first node that could change where
- * a later node lands or what is there: a directory or link, a path with `..`, an early node that
- * failed, or a file at, above or below a file already in flight. Plain files at distinct paths,
- * none inside another, do not interact: each makes only its own file and missing real parent
- * directories, which do not change how the others resolve.
- */
-function openAheadAfter(
-  r: FilesRun,
-  plan: readonly Planned[],
-  early: ReadonlyMap<number, EarlyNode> | undefined,
-  ahead: Map<number, AheadNode>,
-  cursor: { next: number },
-  done: number,
-): Promise<void> | undefined {
-  if (cursor.next <= done) cursor.next = done + 1;
-  if (ahead.size >= openAheadDepth() || cursor.next >= plan.length) return undefined;
-  return (async () => {
-    while (ahead.size < openAheadDepth() && cursor.next < plan.length) {
-      const j = cursor.next;
-      const p = plan[j] as Planned;
-      const made = early?.get(j);
-      if (made !== undefined) {
-        // Written already, and logged at its turn; one that failed ends the run there.
-        if ('error' in made) return;
-        cursor.next++;
-        continue;
-      }
-      if (p.kind !== 'file' || !isCleanAbsolute(p.entry.path)) return;
-      const host = await resolveNode(r.root, p.entry.path);
-      for (const other of ahead.values()) if (covers(other.host, host) || covers(host, other.host)) return;
-      const temp = tempPathFor(host);
-      ahead.set(j, { host, temp });
-      openAhead(temp);
-      cursor.next++;
-    }
-  })();
-}
-
 /**
  * Every node in upstream's order. `early` holds the nodes already written while the shadow tools
  * ran (tool-free-nodes.ts), by plan index, with the host paths each made or its error: they are
@@ -120,36 +67,21 @@ function openAheadAfter(
  */
 export async function createNodes(r: FilesRun, storage: Config['storage'], early?: ReadonlyMap<number, EarlyNode>): Promise<void> {
   const plan = planNodes(storage);
-  const ahead = new Map<number, AheadNode>();
-  const cursor = { next: 0 };
-  try {
-    await openAheadAfter(r, plan, early, ahead, cursor, -1);
-    for (const [i, p] of plan.entries()) {
-      const made = early?.get(i);
-      try {
-        if (made === undefined) {
-          const host = await resolveNode(r.root, p.entry.path);
-          await r.ctx.log.op(opName(p), p.entry.path, () => createPlanned(r, p, host));
-        } else {
-          await r.ctx.log.op(opName(p), p.entry.path, async () => {
-            if ('error' in made) throw made.error;
-            r.created.push(...made.created);
-          });
-        }
-      } catch (error) {
-        throw stepError(`failed to create ${p.kind} "${p.entry.path}"`, p.at, error);
+  for (const [i, p] of plan.entries()) {
+    const made = early?.get(i);
+    try {
+      if (made === undefined) {
+        const host = await resolveNode(r.root, p.entry.path);
+        await r.ctx.log.op(opName(p), p.entry.path, () => createPlanned(r, p, host));
+      } else {
+        await r.ctx.log.op(opName(p), p.entry.path, async () => {
+          if ('error' in made) throw made.error;
+          r.created.push(...made.created);
+        });
       }
-      const mine = ahead.get(i);
-      if (mine !== undefined) {
-        ahead.delete(i);
-        // Its turn went another way (the file was already there): the temp file is not needed.
-        await dropOpened(mine.temp);
-      }
-      await openAheadAfter(r, plan, early, ahead, cursor, i);
+    } catch (error) {
+      throw stepError(`failed to create ${p.kind} "${p.entry.path}"`, p.at, error);
     }
-  } finally {
-    // A failed node: nothing after it may stay, and nothing opened ahead was made visible.
-    await dropAllOpened();
   }
 }
 

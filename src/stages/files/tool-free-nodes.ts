@@ -13,13 +13,13 @@
 // it, so through the links they made). It must not share a missing parent directory with a tool
 // path either: both would create it. Anything unsure waits.
 
-import { dirname, posix } from 'node:path';
+import { dirname, posix, sep } from 'node:path';
 import { isCleanAbsolute, resolveInRoot } from '../../system/path.ts';
 import { readPasswd } from '../../system/user-db.ts';
 import type { Config, FileEntry } from '../context.ts';
 import { lstatOrNull, resolveNode } from './atomic-write.ts';
 import type { FilesRun } from './files-run.ts';
-import { covers, createPlanned, planNodes, type Planned } from './nodes.ts';
+import { createPlanned, planNodes, type Planned } from './nodes.ts';
 import { accountSettings } from './passwd.ts';
 
 /**
@@ -35,6 +35,11 @@ const TOOL_PATHS = [
 function inlineOnly(entry: FileEntry): boolean {
   const inline = (source: string | null | undefined): boolean => source == null || source === '' || source.startsWith('data:');
   return inline(entry.contents?.source) && (entry.append ?? []).every((fragment) => inline(fragment.source));
+}
+
+/** True when `a` is `b` or a directory above it. */
+function covers(a: string, b: string): boolean {
+  return a === b || b.startsWith(a.endsWith(sep) ? a : a + sep);
 }
 
 /** The directories the tools may touch in this run, as host paths (literal and resolved). */
