@@ -8,8 +8,10 @@ export type Logger = (line: string) => void;
 export interface FetchTimeouts {
   /** Per attempt, until the response headers arrive; 0 = no limit (ignition.timeouts.httpResponseHeaders). */
   responseHeadersMs: number;
-  /** Over all attempts of one resource; 0 = retry forever (ignition.timeouts.httpTotal). */
+  /** Over all attempts of one resource, the body included; 0 = retry forever (ignition.timeouts.httpTotal). */
   totalMs: number;
+  /** Longest pause between two pieces of a response body; default BODY_IDLE_MS (http.ts). Not an Ignition setting. */
+  bodyIdleMs?: number;
 }
 
 export interface ProxySettings {

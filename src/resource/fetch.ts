@@ -130,6 +130,7 @@ async function transfer(resource: Resource, ctx: FetchContext, path: ConfigPath,
       if (ProvisionError.is(error)) throw error;
       const code = (error as { code?: unknown }).code;
       if (gzip && typeof code === 'string' && code.startsWith('Z_')) throw fetchError('DECOMPRESS_FAILED', path, source, error);
+      if (code === 'UND_ERR_BODY_TIMEOUT') throw fetchError('TIMEOUT', path, source, error);
       throw fetchError('FETCH_FAILED', path, source, error);
     }
     if (hashing !== undefined && expected !== null) checkDigest(hashing.digest(), expected, options.exactHash ?? false, path, source);

@@ -47,6 +47,14 @@ export interface HttpResponse {
 /** Go's http.Client gives up after ten redirects; so do we. */
 export const maxRedirects = 10;
 
+/**
+ * A response body that stops arriving for this long fails the attempt. Upstream's client has no
+ * such limit when httpTotal is unset (its default), so a server that sends headers and then stalls
+ * would hold the boot forever; a minute without a byte is far beyond any working server
+ * (docs/compatibility.md, "A stalled body fails").
+ */
+export const BODY_IDLE_MS = 60_000;
+
 // node:http and node:tls are loaded when first needed, not when this module loads: the single
 // executable's startup snapshot holds this module evaluated, and Node's snapshot builder cannot
 // serialise those two (src/warm.ts).
@@ -66,7 +74,19 @@ export async function httpOpen(req: HttpRequest, ctx: FetchContext, path: Config
   requireOnline(ctx, source, path);
   // A request's own deadline can only shorten the context's, never lift it.
   const totalMs = tighterDeadline(ctx.timeouts.totalMs, req.totalMs);
-  return withRetries(ctx, path, source, (n, headersTimeout) => attempt(req, ctx, path, source, n, headersTimeout), { totalMs });
+  const started = ctx.now();
+  const res = await withRetries(ctx, path, source, (n, headersTimeout) => attempt(req, ctx, path, source, n, headersTimeout), { totalMs });
+  // As upstream's request context: httpTotal bounds reading the body too, not only the attempts.
+  if (totalMs > 0) bodyDeadline(res.body, started + totalMs - ctx.now(), path, source);
+  return res;
+}
+
+/** Destroys `body` with a TIMEOUT error naming `source` unless it has closed within `ms`. */
+function bodyDeadline(body: Readable, ms: number, path: ConfigPath, source: string): void {
+  const timer = setTimeout(() => {
+    body.destroy(fetchError('TIMEOUT', path, source, new Error('the response body did not arrive within httpTotal')));
+  }, Math.max(0, ms));
+  body.once('close', () => clearTimeout(timer));
 }
 
 async function attempt(
@@ -90,7 +110,7 @@ async function attempt(
         headers: basicAuth(url, headers),
         dispatcher: dispatcherFor(url, ctx, Agent, ProxyAgent),
         headersTimeout,
-        bodyTimeout: 0,
+        bodyTimeout: ctx.timeouts.bodyIdleMs ?? BODY_IDLE_MS,
         signal: ctx.signal,
       });
     } catch (error) {

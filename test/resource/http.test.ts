@@ -171,6 +171,43 @@ describe('status policy and retries', () => {
     expect(error.code).toBe('FETCH_FAILED');
   });
 
+  test('a body that stalls after the headers fails at httpTotal, as upstream\'s request context', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('x'.repeat(100));
+    });
+    const ctx = context({ timeouts: { responseHeadersMs: 10_000, totalMs: 400 } });
+    const started = Date.now();
+    const error = await failingInstall(`${server.url}/stalls`, ctx);
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toMatch(/^unable to fetch resource in time: /);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('without httpTotal, a body idle for longer than the idle limit fails; a slow, steady one arrives', async () => {
+    const stalls = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('x'.repeat(100));
+    });
+    const idle = { responseHeadersMs: 10_000, totalMs: 0, bodyIdleMs: 300 };
+    const error = await failingInstall(`${stalls.url}/stalls`, context({ timeouts: idle }));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toContain('UND_ERR_BODY_TIMEOUT');
+    const steady = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '8' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        res.write('x');
+        if (++sent === 8) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    expect((await fetchToBuffer({ source: `${steady.url}/steady` }, context({ timeouts: idle }))).toString()).toBe('xxxxxxxx');
+  });
+
   test('headers slower than httpResponseHeaders count as a failed attempt, up to the deadline', async () => {
     const server = await serve((_req, res) => {
       const timer = setTimeout(() => res.end('late'), 5_000);
