@@ -3,7 +3,7 @@
 // anything, or after the real tool has changed the databases), and a fetched resource whose read
 // fails with EIO at each read. Every failed run must leave the root's manifest and everything
 // beside it as they were; a rerun with the failure gone must give the clean run's tree.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,7 +13,8 @@ import { canRun, hasCommand, isRoot } from '../../helpers/env.ts';
 import { failure } from '../../helpers/failure.ts';
 import { diffTrees, outsideManifest, snapshotTree, type Tree } from '../../helpers/manifest.ts';
 import { decodeResource, testContext } from './support/context.ts';
-import { mustRun, newRoot, removeRoots } from './support/run.ts';
+import { newRoot, removeRoots } from './support/run.ts';
+import { writeStandIns } from './support/stand-ins.ts';
 import { normalize, WORKLOAD } from './support/workload.ts';
 
 const SHADOW_TOOLS = ['useradd', 'usermod', 'userdel', 'groupadd', 'groupmod', 'groupdel'] as const;
@@ -29,31 +30,13 @@ let reads = 0;
  * run's shadow calls in a shared file and fails call `failAt`, before or after running the real tool.
  */
 async function standIns(failAt: number, mode: 'before' | 'after'): Promise<{ tools: Partial<Tools>; counter: string }> {
-  const dir = mkdtempSync(join(stubs, 'stand-in-'));
-  const counter = join(dir, 'calls');
-  writeFileSync(counter, '0\n');
-  const tools: Partial<Tools> = {};
-  for (const tool of SHADOW_TOOLS) {
-    const real = (await mustRun('sh', ['-c', `command -v ${tool}`])).trim();
-    const script = join(dir, tool);
-    writeFileSync(
-      script,
-      [
-        '#!/bin/sh',
-        `n=$(( $(cat '${counter}') + 1 ))`,
-        `echo "$n" > '${counter}'`,
-        `if [ "$n" -eq ${failAt} ]; then`,
-        mode === 'after' ? `  '${real}' "$@"` : '  :',
-        `  echo "stand-in ${tool}: failing call $n" >&2`,
-        '  exit 1',
-        'fi',
-        `exec '${real}' "$@"`,
-        '',
-      ].join('\n'),
-    );
-    chmodSync(script, 0o755);
-    tools[tool] = script;
-  }
+  const { tools, counter } = await writeStandIns(stubs, SHADOW_TOOLS, (tool, real) => [
+    `if [ "$n" -eq ${failAt} ]; then`,
+    mode === 'after' ? `  '${real}' "$@"` : '  :',
+    `  echo "stand-in ${tool}: failing call $n" >&2`,
+    '  exit 1',
+    'fi',
+  ]);
   return { tools, counter };
 }
 

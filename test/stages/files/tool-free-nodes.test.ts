@@ -3,7 +3,7 @@
 // early writer has time to run. Checked: which nodes are written before the last tool ends (and
 // which wait), that the tree and the log equal those of a run with the tools at full speed, and
 // that a failing useradd still rolls back the nodes written beside it.
-import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -12,7 +12,8 @@ import { canRun, hasCommand, isRoot } from '../../helpers/env.ts';
 import { failure } from '../../helpers/failure.ts';
 import { diffTrees, outsideManifest, snapshotTree } from '../../helpers/manifest.ts';
 import { decodeResource, testContext, type TestContext } from './support/context.ts';
-import { mustRun, newRoot, removeRoots, runFiles, text } from './support/run.ts';
+import { newRoot, removeRoots, runFiles, text } from './support/run.ts';
+import { writeStandIns } from './support/stand-ins.ts';
 import { normalize } from './support/workload.ts';
 
 const runnable = canRun('root and shadow-utils for the tool-free nodes test', isRoot && ['useradd', 'groupadd'].every(hasCommand));
@@ -78,32 +79,17 @@ function context(root: string): TestContext {
 
 /** Stand-ins that note the existing nodes of `paths` in the root, wait, then run (or fail as) the real tool. */
 async function standIns(root: string, failLastUseradd: boolean): Promise<{ tools: Partial<Tools>; seen: string }> {
-  const dir = mkdtempSync(join(stubs, 'stand-in-'));
-  const seen = join(dir, 'seen');
-  const calls = join(dir, 'calls');
-  writeFileSync(calls, '0\n');
-  const tools: Partial<Tools> = {};
-  for (const tool of ['groupadd', 'useradd'] as const) {
-    const real = (await mustRun('sh', ['-c', `command -v ${tool}`])).trim();
-    const script = join(dir, tool);
-    const checks = [...FREE, ...WAITING].map((path) => `[ -e '${root}${path}' ] || [ -L '${root}${path}' ] && echo '${path}'`);
-    writeFileSync(
-      script,
-      [
-        '#!/bin/sh',
-        `n=$(( $(cat '${calls}') + 1 ))`,
-        `echo "$n" > '${calls}'`,
-        `: > '${seen}'`,
-        ...checks.map((check) => `${check} >> '${seen}'`),
-        'sleep 0.3',
-        failLastUseradd && tool === 'useradd' ? `[ "$n" -eq 3 ] && { echo 'stand-in useradd: failing' >&2; exit 1; }` : ':',
-        `exec '${real}' "$@"`,
-        '',
-      ].join('\n'),
-    );
-    chmodSync(script, 0o755);
-    tools[tool] = script;
-  }
+  const checks = [...FREE, ...WAITING].map((path) => `[ -e '${root}${path}' ] || [ -L '${root}${path}' ] && echo '${path}'`);
+  let seen = '';
+  const { tools } = await writeStandIns(stubs, ['groupadd', 'useradd'], (tool, _real, dir) => {
+    seen = join(dir, 'seen');
+    return [
+      `: > '${seen}'`,
+      ...checks.map((check) => `${check} >> '${seen}'`),
+      'sleep 0.3',
+      failLastUseradd && tool === 'useradd' ? `[ "$n" -eq 3 ] && { echo 'stand-in useradd: failing' >&2; exit 1; }` : ':',
+    ];
+  });
   return { tools, seen };
 }
 
