@@ -85,27 +85,21 @@ const separateTranspile = {
 // SEA asset), which the first request parses (bench/RESULTS.md, "Single executable start-up").
 const UNDICI_ASSET = 'undici.cjs';
 const separateUndici = loaderPlugin('separate-undici', /^undici$/, `${siblingLoader(UNDICI_ASSET)}module.exports = loadSibling();\n`, '/src/resource/http.ts');
-const undiciAssetBuild = {
+/** A CommonJS file of its own in dist/ (a SEA asset), built from `contents`. */
+const assetBuild = (file, contents, loader) => ({
   ...common,
   entryPoints: undefined,
-  outfile: `dist/${UNDICI_ASSET}`,
+  outfile: `dist/${file}`,
   format: 'cjs',
   minifyWhitespace: true,
-  stdin: { contents: "module.exports = require('undici');\n", resolveDir: '.', sourcefile: 'undici-asset.js', loader: 'js' },
-};
-const transpileAssetBuild = {
-  ...common,
-  entryPoints: undefined,
-  outfile: `dist/${TRANSPILE_ASSET}`,
-  format: 'cjs',
-  minifyWhitespace: true,
-  stdin: {
-    contents: "export { runButane } from './src/cli/butane.ts';\nexport { transpile } from './transpiler/index.ts';\n",
-    resolveDir: '.',
-    sourcefile: 'transpile-asset.ts',
-    loader: 'ts',
-  },
-};
+  stdin: { contents, resolveDir: '.', sourcefile: file.replace(/\.cjs$/, `-asset.${loader}`), loader },
+});
+const undiciAssetBuild = assetBuild(UNDICI_ASSET, "module.exports = require('undici');\n", 'js');
+const transpileAssetBuild = assetBuild(
+  TRANSPILE_ASSET,
+  "export { runButane } from './src/cli/butane.ts';\nexport { transpile } from './transpiler/index.ts';\n",
+  'ts',
+);
 
 // In the ESM build the dynamic import of serve.ts becomes its own chunk in dist/esm/chunks/
 // (checked after the build), two levels below dist/.
