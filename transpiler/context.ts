@@ -10,8 +10,6 @@ export interface Context {
   flavor: Flavor;
   filesDir: string | undefined;
   report: Report;
-  /** Every data URL this transpile encoded (transpiler/data-url.ts), so checkConfig need not scan them again. */
-  dataUrls: Set<string>;
 }
 
 /** yaml.v3/Go wording for the common OS errors, e.g. `open x: no such file or directory`. */

@@ -2,7 +2,7 @@
 // then base64 if strictly shorter, then gzip+base64 if shorter even after paying for "gzip".
 // The gzip bytes are Go's (transpiler/gzip), so both the choice and the URL match upstream.
 
-import { encodeDataUrl, escapedDataUrlLength } from '../src/config/data-url.ts';
+import { encodeDataUrl, escapedDataUrlLength, noteValidDataUrl } from '../src/config/data-url.ts';
 import { gzipLikeGo } from './gzip/index.ts';
 
 /**
@@ -27,16 +27,15 @@ export interface EncodedResource {
 
 /**
  * Chooses the encoding. `userCompression` is what the config already says; when it is set
- * (non-empty), the bytes are taken as already compressed and never gzipped again. The URL is also
- * added to `encoded` (the transpile's Context.dataUrls), for checkConfig's wellFormedDataUrls.
+ * (non-empty), the bytes are taken as already compressed and never gzipped again. The URL is noted
+ * as known to decode (src/config/data-url.ts), so checking the output does not read it again.
  */
 export function encodeContent(
   bytes: Uint8Array,
   options: { userCompression: string | undefined; allowGzip: boolean; legacy: boolean },
-  encoded?: Set<string>,
 ): EncodedResource {
   const result = chooseEncoding(bytes, options);
-  encoded?.add(result.source);
+  noteValidDataUrl(result.source);
   return result;
 }
 

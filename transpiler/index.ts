@@ -113,7 +113,7 @@ export function transpile(text: string, options: TranspileOptions = {}): Transpi
   }
   const source = decoded.value;
   const report: Report = decoded.report;
-  const ctx: Context = { flavor, filesDir: options.filesDir, report, dataUrls: new Set() };
+  const ctx: Context = { flavor, filesDir: options.filesDir, report };
   const fail = (code: 'BUTANE_SOURCE_INVALID' | 'BUTANE_OUTPUT_INVALID'): TranspileResult => {
     correlate(report, root);
     return { report, flavor, error: entry('error', code, undefined) };
@@ -150,7 +150,7 @@ export function transpile(text: string, options: TranspileOptions = {}): Transpi
   // Field filters, then the generated config as Ignition sees it, both mapped back to YAML.
   mapBack(filterFields(config, flavor));
   if (isFatal(report)) return fail('BUTANE_SOURCE_INVALID');
-  mapBack(checkConfig(config, { wellFormedDataUrls: ctx.dataUrls }));
+  mapBack(checkConfig(config));
   if (isFatal(report)) return fail('BUTANE_OUTPUT_INVALID');
   correlate(report, root);
 

@@ -91,7 +91,7 @@ function resolveResource(source: SourceObject, result: Obj, path: ConfigPath, ou
     userCompression: typeof source.compression === 'string' ? source.compression : undefined,
     allowGzip: !(flavor.openshift !== undefined && flavor.openshift <= 9),
     legacy: flavor.base === 1,
-  }, ctx.dataUrls);
+  });
   result.source = encoded.source;
   record(set, [...out, 'source'], from);
   if (encoded.compression !== undefined) {

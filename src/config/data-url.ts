@@ -424,6 +424,35 @@ function payloadIsClean(payload: string, isBase64: boolean): boolean {
   return !payload.includes('%') || !/%(?![0-9A-Fa-f]{2})/.test(payload);
 }
 
+/**
+ * data: URLs known to decode: those validation has read in full, and those the transpiler has just
+ * encoded itself. A URL's verdict depends on nothing but its text, so one that is known passes the
+ * URL rule unread: the fetch stage validates the user config and then the merged one, and the
+ * transpiler checks its own output, each holding the same megabytes of URLs again. Bounded by total
+ * length, so a long-lived process (the Terraform provider) does not keep every config it has seen.
+ */
+const validDataUrls = new Set<string>();
+let validDataUrlsLength = 0;
+const VALID_DATA_URLS_MAX_LENGTH = 64 << 20;
+
+export function isKnownValidDataUrl(url: string): boolean {
+  return validDataUrls.has(url);
+}
+
+/** Records a data URL that decodes (see isKnownValidDataUrl). */
+export function noteValidDataUrl(url: string): void {
+  if (url.length > VALID_DATA_URLS_MAX_LENGTH) return;
+  if (validDataUrlsLength + url.length > VALID_DATA_URLS_MAX_LENGTH) forgetValidDataUrls();
+  validDataUrls.add(url);
+  validDataUrlsLength += url.length;
+}
+
+/** Empties the record, so the next check reads every URL in full. */
+export function forgetValidDataUrls(): void {
+  validDataUrls.clear();
+  validDataUrlsLength = 0;
+}
+
 /** The decoder's message for a URL that does not decode (what upstream validation reports). */
 export function dataUrlError(url: string): string | undefined {
   // The two headers Butane writes need no walk through the lexer's states when the payload is clean.

@@ -143,9 +143,8 @@ function lastKeyLike(object: Record<string, unknown>, name: string): string | un
 /**
  * Validates a config object (any supported version, read from `ignition.version`) without source
  * text: the transpiler's check of its own output. Entries carry paths, never positions.
- * `wellFormedDataUrls`: data URLs the caller made itself and knows to decode; they are not read again.
  */
-export function checkConfig(value: unknown, options: { wellFormedDataUrls?: ReadonlySet<string> } = {}): Report {
+export function checkConfig(value: unknown): Report {
   const gate = readVersion(value);
   if ('failure' in gate) return [gate.failure];
   if ('mismatch' in gate) return [new ProvisionError({ code: 'JSON_TYPE', message: gate.mismatch.message, path: gate.mismatch.path })];
@@ -153,7 +152,7 @@ export function checkConfig(value: unknown, options: { wellFormedDataUrls?: Read
   if (decoded.mismatches.length > 0) {
     return decoded.mismatches.map((m) => new ProvisionError({ code: 'JSON_TYPE', message: m.message, path: m.path }));
   }
-  return [...validateSemantics(decoded.value, gate.version, options.wellFormedDataUrls), ...decoded.unused];
+  return [...validateSemantics(decoded.value, gate.version), ...decoded.unused];
 }
 
 /** True when a number literal outside strings has a fraction, an exponent or 16+ digits. */

@@ -32,7 +32,7 @@ export function generateGrub(grub: SourceObject | undefined, ctx: Context): Trac
     userCompression: undefined,
     allowGzip: !(ctx.flavor.openshift !== undefined && ctx.flavor.openshift <= 9),
     legacy: false,
-  }, ctx.dataUrls);
+  });
   // The MCO cannot append. openshift 4.23-exp turns the append into whole contents; the stable
   // openshift versions keep the append, which their field filter then refuses like any other.
   const appendForbidden = ctx.flavor.variant === 'openshift' && (ctx.flavor.openshift ?? 0) >= 23;

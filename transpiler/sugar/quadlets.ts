@@ -61,7 +61,7 @@ export function applyQuadlets(systemd: SourceObject | undefined, user: Tracked, 
     return undefined;
   };
   const encode = (bytes: Buffer): Obj =>
-    ({ ...encodeContent(bytes, { userCompression: undefined, allowGzip: true, legacy: false }, ctx.dataUrls) }) as Obj;
+    ({ ...encodeContent(bytes, { userCompression: undefined, allowGzip: true, legacy: false }) }) as Obj;
   const addFile = (path: string, bytes: Buffer | undefined, at: ConfigPath): void => {
     if (taken.has(path)) {
       ctx.report.push(entry('error', 'NODE_CONFLICT', at));

@@ -108,12 +108,12 @@ function walkTree(
           userCompression: typeof contents?.compression === 'string' ? contents.compression : undefined,
           allowGzip,
           legacy: ctx.flavor.base === 1,
-        }, ctx.dataUrls);
+        });
         existing.node.contents = { ...(contents ?? {}), ...encoded };
         if (existing.node.mode === undefined) existing.node.mode = mode;
         return;
       }
-      const contents = encodeContent(readFileSync(abs), { userCompression: undefined, allowGzip, legacy: ctx.flavor.base === 1 }, ctx.dataUrls);
+      const contents = encodeContent(readFileSync(abs), { userCompression: undefined, allowGzip, legacy: ctx.flavor.base === 1 });
       add('files', { path, ...owner, contents, mode });
       return;
     }

@@ -10,11 +10,6 @@ export type Obj = Record<string, unknown>;
 export interface RuleContext {
   version: SpecVersion;
   report: Report;
-  /**
-   * Data URLs known to decode, skipped by the URL rule: the transpiler passes the ones it has just
-   * encoded itself, which would otherwise be scanned again, about 1 MB of them in a large config.
-   */
-  wellFormedDataUrls?: ReadonlySet<string>;
 }
 
 /** The object at a field, or an empty one: Go walks zero-valued structs too. */

@@ -32,8 +32,8 @@ function checkStorage(ctx: RuleContext, storage: Obj): void {
 }
 
 /** All semantic errors and warnings of a type-correct config of `version`, in upstream's order. */
-export function validateSemantics(config: Record<string, unknown>, version: SpecVersion, wellFormedDataUrls?: ReadonlySet<string>): Report {
-  const ctx: RuleContext = { version, report: [], wellFormedDataUrls };
+export function validateSemantics(config: Record<string, unknown>, version: SpecVersion): Report {
+  const ctx: RuleContext = { version, report: [] };
   try {
     checkSystemdConflicts(ctx, config);
     checkIgnition(ctx, obj(config.ignition));

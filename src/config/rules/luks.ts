@@ -91,7 +91,7 @@ export function checkLuks(ctx: RuleContext, luks: Obj, path: ConfigPath): void {
   if (customUsed && otherClevisSet(clevis)) error(ctx, 'CLEVIS_CUSTOM_EXCLUSIVE', [...path, 'clevis']);
 
   const keyFile = obj(luks.keyFile);
-  if (optionalUrlProblem(keyFile.source, ctx.version, ctx.wellFormedDataUrls) !== undefined) error(ctx, 'LUKS_KEYFILE_INVALID', [...path, 'keys']);
+  if (optionalUrlProblem(keyFile.source, ctx.version) !== undefined) error(ctx, 'LUKS_KEYFILE_INVALID', [...path, 'keys']);
 
   if (atLeast(ctx.version, '3.5.0')) {
     const cex = isTrue(obj(luks.cex).enabled);

@@ -3,7 +3,7 @@
 // resource's own problems and then its children's, in upstream's walk order.
 
 import type { ConfigPath } from '../../report.ts';
-import { dataUrlError } from '../data-url.ts';
+import { dataUrlError, isKnownValidDataUrl, noteValidDataUrl } from '../data-url.ts';
 import { atLeast, type SpecVersion } from '../versions.ts';
 import {
   byteLength,
@@ -41,28 +41,9 @@ function arnProblem(opaque: string): Problem | undefined {
   return undefined;
 }
 
-/**
- * data: URLs already found valid (their verdict depends on no spec version): the fetch stage
- * validates the user config and then the merged one, which holds the same strings, megabytes of
- * them in a large config. Bounded by total length, so a long-lived process does not keep every
- * config it ever checked.
- */
-const validDataUrls = new Set<string>();
-let validDataUrlsLength = 0;
-const VALID_DATA_URLS_MAX_LENGTH = 64 << 20;
-
-function rememberValidDataUrl(source: string): void {
-  if (validDataUrlsLength + source.length > VALID_DATA_URLS_MAX_LENGTH) {
-    validDataUrls.clear();
-    validDataUrlsLength = 0;
-  }
-  validDataUrls.add(source);
-  validDataUrlsLength += source.length;
-}
-
-/** upstream's validateURL for resource sources; a URL in `wellFormed` passes unread (see RuleContext). */
-export function urlProblem(source: string, version: SpecVersion, wellFormed?: ReadonlySet<string>): Problem | undefined {
-  if (wellFormed?.has(source) === true || validDataUrls.has(source)) return undefined;
+/** upstream's validateURL for resource sources; a data URL known to decode passes unread. */
+export function urlProblem(source: string, version: SpecVersion): Problem | undefined {
+  if (isKnownValidDataUrl(source)) return undefined;
   const url = parseGoUrl(source);
   if ('error' in url) return { code: 'URL_UNPARSEABLE' };
   switch (url.scheme) {
@@ -80,7 +61,7 @@ export function urlProblem(source: string, version: SpecVersion, wellFormed?: Re
     case 'data': {
       const detail = dataUrlError(source);
       if (detail !== undefined) return { code: 'DATA_URL_INVALID', detail };
-      if (source.length <= VALID_DATA_URLS_MAX_LENGTH) rememberValidDataUrl(source);
+      noteValidDataUrl(source);
       return undefined;
     }
     default:
@@ -89,13 +70,13 @@ export function urlProblem(source: string, version: SpecVersion, wellFormed?: Re
 }
 
 /** validateURLNilOK: nil and "" pass. */
-export function optionalUrlProblem(source: unknown, version: SpecVersion, wellFormed?: ReadonlySet<string>): Problem | undefined {
-  return notEmpty(source) ? urlProblem(source as string, version, wellFormed) : undefined;
+export function optionalUrlProblem(source: unknown, version: SpecVersion): Problem | undefined {
+  return notEmpty(source) ? urlProblem(source as string, version) : undefined;
 }
 
 /** validateRequiredSource, used by merge and CA references (3.1+). */
-export function requiredSourceProblem(resource: Obj, version: SpecVersion, wellFormed?: ReadonlySet<string>): Problem | undefined {
-  return notEmpty(resource.source) ? urlProblem(resource.source as string, version, wellFormed) : { code: 'SOURCE_REQUIRED' };
+export function requiredSourceProblem(resource: Obj, version: SpecVersion): Problem | undefined {
+  return notEmpty(resource.source) ? urlProblem(resource.source as string, version) : { code: 'SOURCE_REQUIRED' };
 }
 
 function compressionProblem(compression: unknown): Problem | undefined {
@@ -142,7 +123,7 @@ export function checkResource(ctx: RuleContext, resource: Obj, path: ConfigPath)
   if (!isNil(verification.hash) && isNil(resource.source)) {
     error(ctx, 'VERIFICATION_NEEDS_SOURCE', [...path, 'verification', 'hash']);
   }
-  reportAt(ctx, optionalUrlProblem(resource.source, ctx.version, ctx.wellFormedDataUrls), path, 'source');
+  reportAt(ctx, optionalUrlProblem(resource.source, ctx.version), path, 'source');
   reportAt(ctx, headersSchemeProblem(resource), path, 'httpHeaders');
   items(resource.httpHeaders).forEach((header, i) => checkHeader(ctx, obj(header), [...path, 'httpHeaders', i]));
   checkVerification(ctx, verification, path);
@@ -150,13 +131,13 @@ export function checkResource(ctx: RuleContext, resource: Obj, path: ConfigPath)
 
 /** 3.0's ConfigReference (merge and replace): only the source URL, then verification. */
 export function checkConfigReference30(ctx: RuleContext, reference: Obj, path: ConfigPath): void {
-  reportAt(ctx, optionalUrlProblem(reference.source, ctx.version, ctx.wellFormedDataUrls), path, 'source');
+  reportAt(ctx, optionalUrlProblem(reference.source, ctx.version), path, 'source');
   checkVerification(ctx, obj(reference.verification), path);
 }
 
 /** 3.0's CaReference: a plain string source, so an empty one is an invalid scheme. */
 export function checkCaReference30(ctx: RuleContext, reference: Obj, path: ConfigPath): void {
-  reportAt(ctx, urlProblem(plainStr(reference.source), ctx.version, ctx.wellFormedDataUrls), path, 'source');
+  reportAt(ctx, urlProblem(plainStr(reference.source), ctx.version), path, 'source');
   checkVerification(ctx, obj(reference.verification), path);
 }
 
@@ -167,7 +148,7 @@ export function checkFileContents30(ctx: RuleContext, contents: Obj, path: Confi
   if (!isNil(verification.hash) && isNil(contents.source)) {
     error(ctx, 'VERIFICATION_NEEDS_SOURCE', [...path, 'verification', 'hash']);
   }
-  reportAt(ctx, optionalUrlProblem(contents.source, ctx.version, ctx.wellFormedDataUrls), path, 'source');
+  reportAt(ctx, optionalUrlProblem(contents.source, ctx.version), path, 'source');
   checkVerification(ctx, verification, path);
 }
 

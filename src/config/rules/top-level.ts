@@ -30,7 +30,7 @@ export function checkIgnition(ctx: RuleContext, ignition: Obj): void {
   const config = obj(ignition.config);
   const merge = items(config.merge).map(obj);
   const base = ['ignition', 'config'];
-  if (modern) merge.forEach((reference, i) => report(ctx, requiredSourceProblem(reference, ctx.version, ctx.wellFormedDataUrls), [...base, 'merge', i]));
+  if (modern) merge.forEach((reference, i) => report(ctx, requiredSourceProblem(reference, ctx.version), [...base, 'merge', i]));
   const checkReference = modern ? checkResource : checkConfigReference30;
   merge.forEach((reference, i) => checkReference(ctx, reference, [...base, 'merge', i]));
   checkReference(ctx, obj(config.replace), [...base, 'replace']);
@@ -39,6 +39,6 @@ export function checkIgnition(ctx: RuleContext, ignition: Obj): void {
 
   const authorities = items(obj(obj(ignition.security).tls).certificateAuthorities).map(obj);
   const tls = ['ignition', 'security', 'tls', 'certificateAuthorities'];
-  if (modern) authorities.forEach((ca, i) => report(ctx, requiredSourceProblem(ca, ctx.version, ctx.wellFormedDataUrls), [...tls, i]));
+  if (modern) authorities.forEach((ca, i) => report(ctx, requiredSourceProblem(ca, ctx.version), [...tls, i]));
   authorities.forEach((ca, i) => (modern ? checkResource : checkCaReference30)(ctx, ca, [...tls, i]));
 }
