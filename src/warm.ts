@@ -32,6 +32,28 @@ export async function warm(): Promise<void> {
     import('./stages/umount.ts'),
   ]);
   await exercise();
+  await exerciseCli();
+}
+
+/**
+ * Runs `version` and `validate` of the sample on standard input once, into memory: their entry
+ * functions are compiled only when called, so otherwise every `validate` compiles them again
+ * (bench/RESULTS.md, "Start-up of the single executable"). Nothing outside the process is read
+ * or written.
+ */
+async function exerciseCli(): Promise<void> {
+  const { invokedAs, main } = await import('./cli/dispatch.ts');
+  let written = '';
+  const sink = { write: (chunk: string): boolean => ((written += chunk), true) } as unknown as NodeJS.WritableStream;
+  const input = (text: string): NodeJS.ReadableStream =>
+    (async function* () {
+      yield Buffer.from(text);
+    })() as unknown as NodeJS.ReadableStream;
+  const as = invokedAs('kindling', undefined);
+  for (const argv of [['version'], ['validate', '-']]) {
+    const code = await main(argv, { stdin: input(JSON.stringify(SAMPLE)), stdout: sink, stderr: sink }, as);
+    if (code !== 0) throw new Error(`warm: \`${argv.join(' ')}\` of the sample exited ${code}: ${written}`);
+  }
 }
 
 /**

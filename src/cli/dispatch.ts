@@ -37,7 +37,11 @@ invoked under those names.
 /** The compat name this process was started as, if any (argv0 in a single executable, else the script path). */
 export function invokedAs(argv0: string, script: string | undefined): CompatName | undefined {
   for (const candidate of [argv0, script ?? '']) {
-    const name = basename(candidate).replace(/\.(c?js|mjs)$/, '');
+    // String methods rather than a regular expression: the first RegExp a process runs costs it
+    // the engine's one-time set-up, and `version` and a valid config need none otherwise.
+    const base = basename(candidate);
+    const ext = ['.cjs', '.mjs', '.js'].find((suffix) => base.endsWith(suffix));
+    const name = ext === undefined ? base : base.slice(0, -ext.length);
     if ((COMPAT_NAMES as readonly string[]).includes(name)) return name as CompatName;
     if (name.startsWith(PROVIDER_NAME)) return PROVIDER_NAME;
   }

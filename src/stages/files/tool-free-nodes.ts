@@ -116,7 +116,9 @@ export async function writeToolFreeNodes(r: FilesRun, config: Config, early: Ear
       for (let d = host; d.length > r.root.length; d = dirname(d)) if (deferred.has(d)) return false;
       return !tools.some((tool) => covers(host, tool)) && parentFree(dirname(host));
     };
-    let last = performance.now();
+    // process.hrtime rather than the global `performance`, whose first use loads perf_hooks and
+    // seven modules behind it: compiled from source in the single executable (scripts/sea-snapshot.mjs).
+    let last = process.hrtime.bigint();
     for (const [i, p] of plan.entries()) {
       if (early.stop) break;
       const host = await resolveNode(r.root, p.entry.path);
@@ -134,9 +136,9 @@ export async function writeToolFreeNodes(r: FilesRun, config: Config, early: Ear
       }
       done.set(i, { created: sub.created });
       // Back to the event loop now and then, so a finished tool is noticed and the next one starts.
-      if (performance.now() - last > 1) {
+      if (process.hrtime.bigint() - last > 1_000_000n) {
         await new Promise((resolve) => setImmediate(resolve));
-        last = performance.now();
+        last = process.hrtime.bigint();
       }
     }
   } catch {
