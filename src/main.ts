@@ -7,7 +7,7 @@
 // from a heap that already holds its modules instead of compiling the bundle again.
 
 import { setFlagsFromString, startupSnapshot } from 'node:v8';
-import { endsWithResult, invokedAs, main } from './cli/dispatch.ts';
+import { endsWithResult, invokedAs, isRunner, main } from './cli/dispatch.ts';
 import type { CliIo } from './cli/io.ts';
 
 // A boot stage is a short process: V8's baseline and optimising compilers (Sparkplug, Maglev,
@@ -21,7 +21,7 @@ const RUNNER_V8_FLAGS = '--no-opt --no-maglev --no-sparkplug';
 function start(): void {
   const argv = process.argv.slice(2);
   const as = invokedAs(process.argv0, process.argv[1]);
-  if (as === 'ignition' || (as === undefined && argv[0] === 'run')) setFlagsFromString(RUNNER_V8_FLAGS);
+  if (isRunner(argv, as)) setFlagsFromString(RUNNER_V8_FLAGS);
   // Getters: Node creates each stream on first access, and most commands never read stdin.
   const written = new Set<NodeJS.WriteStream>();
   const io: CliIo = {
@@ -41,9 +41,10 @@ function start(): void {
     (code) => {
       process.exitCode = code;
       // A command whose result is all written has nothing left to do, but a natural exit first
-      // runs V8's pending tasks: after a large transpile, a full garbage collection of a heap that
-      // is about to go (bench/RESULTS.md). Exit at once then, unless a stream still holds output
-      // (writes to files, pipes and terminals are synchronous on Linux, not everywhere).
+      // runs V8's pending tasks (after a large transpile, a full garbage collection of a heap that
+      // is about to go) and then tears the heap down, which costs a boot stage about 2 ms on the
+      // host and more under emulation (bench/RESULTS.md). Exit at once then, unless a stream still
+      // holds output (writes to files, pipes and terminals are synchronous on Linux, not everywhere).
       if (endsWithResult(argv, as) && [...written].every((stream) => stream.writableLength === 0)) process.exit();
     },
     (error: unknown) => {

@@ -48,12 +48,18 @@ export function invokedAs(argv0: string, script: string | undefined): CompatName
   return undefined;
 }
 
+/** True for the stage runner: `ignition`, or `kindling run`. */
+export function isRunner(argv: readonly string[], as: CompatName | undefined): boolean {
+  return as === 'ignition' || (as === undefined && argv[0] === 'run');
+}
+
 /**
- * True for a command that has nothing running once main() resolves (the transpiler's), so the
- * process may exit then; a server or the runner may leave work behind and exits when it is done.
+ * True for a command that has nothing running once main() resolves, so the process may exit
+ * then: the transpiler, and the runner, whose stages await every write, tool and request before
+ * they resolve. A server leaves work behind and exits when it is done.
  */
 export function endsWithResult(argv: readonly string[], as: CompatName | undefined): boolean {
-  return as === 'butane' || (as === undefined && argv[0] === 'transpile');
+  return as === 'butane' || (as === undefined && argv[0] === 'transpile') || isRunner(argv, as);
 }
 
 export async function main(argv: string[], io: CliIo, as: CompatName | undefined): Promise<number> {
