@@ -53,13 +53,17 @@ export function isRunner(argv: readonly string[], as: CompatName | undefined): b
   return as === 'ignition' || (as === undefined && argv[0] === 'run');
 }
 
+/** The commands endsWithResult names, when invoked as `kindling COMMAND`. */
+const RESULT_COMMANDS = new Set(['transpile', 'validate', 'version', '--version', '-version']);
+
 /**
  * True for a command that has nothing running once main() resolves, so the process may exit
- * then: the transpiler, and the runner, whose stages await every write, tool and request before
- * they resolve. A server leaves work behind and exits when it is done.
+ * then: the transpiler, the validator, `version`, and the runner, whose stages await every write,
+ * tool and request before they resolve. A server leaves work behind and exits when it is done.
  */
 export function endsWithResult(argv: readonly string[], as: CompatName | undefined): boolean {
-  return as === 'butane' || (as === undefined && argv[0] === 'transpile') || isRunner(argv, as);
+  if (as === 'butane' || as === 'ignition-validate') return true;
+  return (as === undefined && RESULT_COMMANDS.has(argv[0] ?? '')) || isRunner(argv, as);
 }
 
 export async function main(argv: string[], io: CliIo, as: CompatName | undefined): Promise<number> {
