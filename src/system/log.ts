@@ -2,6 +2,8 @@
 // Lines carry syslog `<N>` priority prefixes when they go to the journal or kmsg, which parse them,
 // and are plain on stdout. Callers never pass secrets here; exec redacts arguments it is told to.
 
+import { writeSync } from 'node:fs';
+
 export type LogLevel = 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug';
 
 /** syslog(3) priorities, as journald and /dev/kmsg read them from a `<N>` prefix. */
@@ -72,9 +74,41 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
+/**
+ * Writes to file descriptor `fd` with write(2) itself rather than through process.stdout or
+ * process.stderr: Node builds those streams on first use, which for a terminal loads node:tty
+ * (about 1.3 ms of a stage on the host, and 40 times that in an emulated boot; 0.3 ms for a pipe;
+ * bench/RESULTS.md). Node writes to files, pipes and terminals synchronously on Linux too, so the
+ * order of lines is the same. A short write or any error (EAGAIN on a descriptor someone made
+ * non-blocking, EPIPE) hands the rest, and every later write, to `stream`, which then behaves as
+ * it always did.
+ */
+export function fdWriter(fd: number, stream: () => NodeJS.WritableStream): (text: string) => void {
+  let viaStream = false;
+  return (text) => {
+    if (!viaStream) {
+      const bytes = Buffer.from(text);
+      let written = 0;
+      try {
+        written = writeSync(fd, bytes);
+      } catch {
+        written = 0;
+      }
+      if (written === bytes.length) return;
+      viaStream = true;
+      stream().write(bytes.subarray(written));
+      return;
+    }
+    stream().write(text);
+  };
+}
+
+const writeStdout = fdWriter(1, () => process.stdout);
+const writeStderr = fdWriter(2, () => process.stderr);
+
 /** Plain lines on stdout (`--log-to-stdout`). */
 export const stdoutSink: LogSink = (line) => {
-  process.stdout.write(`${line}\n`);
+  writeStdout(`${line}\n`);
 };
 
 /** `<N>`-prefixed lines for a stream that journald reads (a unit's stdout/stderr) or for /dev/kmsg. */
@@ -85,7 +119,7 @@ export function prioritySink(write: (text: string) => void): LogSink {
 /** journald's stream protocol when the process runs under systemd, stdout otherwise. */
 export function defaultSink(env: NodeJS.ProcessEnv = process.env): LogSink {
   if (env.JOURNAL_STREAM !== undefined && env.JOURNAL_STREAM !== '') {
-    return prioritySink((text) => process.stderr.write(text));
+    return prioritySink(writeStderr);
   }
   return stdoutSink;
 }

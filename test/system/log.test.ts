@@ -1,7 +1,11 @@
 // The runner's log: one line per operation with its number, target and result, syslog priority
 // prefixes for the journal, plain lines for stdout.
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { createLogger, defaultSink, memorySink, prioritySink, stdoutSink } from '../../src/system/log.ts';
+import { createLogger, defaultSink, fdWriter, memorySink, prioritySink, stdoutSink } from '../../src/system/log.ts';
 
 describe('createLogger', () => {
   test('an operation logs one line with its number, target and result', async () => {
@@ -38,5 +42,55 @@ describe('defaultSink', () => {
   test('journal when JOURNAL_STREAM is set, plain stdout otherwise', () => {
     expect(defaultSink({})).toBe(stdoutSink);
     expect(defaultSink({ JOURNAL_STREAM: '8:1234' })).not.toBe(stdoutSink);
+  });
+});
+
+describe('fdWriter', () => {
+  /** A stream that keeps what it is given, and counts how often it was asked for. */
+  function keepingStream(): { stream: () => NodeJS.WritableStream; text: () => string; asked: () => number } {
+    const chunks: Buffer[] = [];
+    let asked = 0;
+    const writable = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(Buffer.from(chunk));
+        done();
+      },
+    });
+    return { stream: () => (asked++, writable), text: () => Buffer.concat(chunks).toString(), asked: () => asked };
+  }
+
+  test('writes straight to the descriptor, in order, without building the stream', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindling-fd-writer-'));
+    try {
+      const fd = openSync(join(dir, 'out'), 'w');
+      const kept = keepingStream();
+      const write = fdWriter(fd, kept.stream);
+      write('files: op(1): writing file "/etc/ä": done\n');
+      write('files: files passed\n');
+      closeSync(fd);
+      expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('files: op(1): writing file "/etc/ä": done\nfiles: files passed\n');
+      expect(kept.asked()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('after an error the line and every later one go to the stream instead', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindling-fd-writer-'));
+    try {
+      // A descriptor opened read-only: write(2) fails with EBADF.
+      const fd = openSync(join(dir, 'in'), 'w+');
+      closeSync(fd);
+      const readOnly = openSync(join(dir, 'in'), 'r');
+      const kept = keepingStream();
+      const write = fdWriter(readOnly, kept.stream);
+      write('one\n');
+      write('two\n');
+      closeSync(readOnly);
+      expect(kept.text()).toBe('one\ntwo\n');
+      expect(readFileSync(join(dir, 'in'), 'utf8')).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
