@@ -9,6 +9,7 @@
 import { setFlagsFromString, startupSnapshot } from 'node:v8';
 import { endsWithResult, invokedAs, isRunner, main } from './cli/dispatch.ts';
 import type { CliIo } from './cli/io.ts';
+import { logOutputPending } from './system/log.ts';
 
 // A boot stage is a short process: V8's baseline and optimising compilers (Sparkplug, Maglev,
 // TurboFan) cost it more CPU, on background threads, than their code wins back before it exits,
@@ -45,7 +46,8 @@ function start(): void {
       // is about to go) and then tears the heap down, which costs a boot stage about 2 ms on the
       // host and more under emulation (bench/RESULTS.md). Exit at once then, unless a stream still
       // holds output (writes to files, pipes and terminals are synchronous on Linux, not everywhere).
-      if (endsWithResult(argv, as) && [...written].every((stream) => stream.writableLength === 0)) process.exit();
+      const idle = [...written].every((stream) => stream.writableLength === 0) && !logOutputPending();
+      if (endsWithResult(argv, as) && idle) process.exit();
     },
     (error: unknown) => {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -96,11 +96,20 @@ export function fdWriter(fd: number, stream: () => NodeJS.WritableStream): (text
       }
       if (written === bytes.length) return;
       viaStream = true;
+      fallbackStreams.add(stream());
       stream().write(bytes.subarray(written));
       return;
     }
     stream().write(text);
   };
+}
+
+/** The streams fdWriter fell back to: they may still hold output when the process wants to exit. */
+const fallbackStreams = new Set<NodeJS.WritableStream>();
+
+/** True while a stream the log fell back to still holds output (src/main.ts waits for it then). */
+export function logOutputPending(): boolean {
+  return [...fallbackStreams].some((stream) => (stream as NodeJS.WriteStream).writableLength > 0);
 }
 
 const writeStdout = fdWriter(1, () => process.stdout);

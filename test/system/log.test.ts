@@ -1,11 +1,11 @@
 // The runner's log: one line per operation with its number, target and result, syslog priority
 // prefixes for the journal, plain lines for stdout.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { createLogger, defaultSink, fdWriter, memorySink, prioritySink, stdoutSink } from '../../src/system/log.ts';
+import { createLogger, defaultSink, fdWriter, logOutputPending, memorySink, prioritySink, stdoutSink } from '../../src/system/log.ts';
 
 describe('createLogger', () => {
   test('an operation logs one line with its number, target and result', async () => {
@@ -88,7 +88,25 @@ describe('fdWriter', () => {
       write('two\n');
       closeSync(readOnly);
       expect(kept.text()).toBe('one\ntwo\n');
+      // Written through at once, so nothing holds the process back from exiting.
+      expect(logOutputPending()).toBe(false);
       expect(readFileSync(join(dir, 'in'), 'utf8')).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a stream that has not taken its output yet holds the exit back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindling-fd-writer-'));
+    try {
+      writeFileSync(join(dir, 'in'), '');
+      const readOnly = openSync(join(dir, 'in'), 'r');
+      // A stream that never finishes a write, like a pipe nobody reads.
+      const stuck = new Writable({ highWaterMark: 1, write: () => undefined });
+      fdWriter(readOnly, () => stuck)('line\n');
+      closeSync(readOnly);
+      expect(stuck.writableLength).toBeGreaterThan(0);
+      expect(logOutputPending()).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
