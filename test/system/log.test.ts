@@ -59,9 +59,24 @@ describe('fdWriter', () => {
     return { stream: () => (asked++, writable), text: () => Buffer.concat(chunks).toString(), asked: () => asked };
   }
 
-  test('writes straight to the descriptor, in order, without building the stream', () => {
+  /** Runs `body` with a scratch directory, removed after. */
+  function inScratchDir(body: (dir: string) => void): void {
     const dir = mkdtempSync(join(tmpdir(), 'kindling-fd-writer-'));
     try {
+      body(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** A descriptor open for reading only, on an empty file: write(2) to it fails with EBADF. */
+  function readOnlyFd(dir: string): number {
+    writeFileSync(join(dir, 'in'), '');
+    return openSync(join(dir, 'in'), 'r');
+  }
+
+  test('writes straight to the descriptor, in order, without building the stream', () =>
+    inScratchDir((dir) => {
       const fd = openSync(join(dir, 'out'), 'w');
       const kept = keepingStream();
       const write = fdWriter(fd, kept.stream);
@@ -70,45 +85,30 @@ describe('fdWriter', () => {
       closeSync(fd);
       expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('files: op(1): writing file "/etc/ä": done\nfiles: files passed\n');
       expect(kept.asked()).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  test('after an error the line and every later one go to the stream instead', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kindling-fd-writer-'));
-    try {
-      // A descriptor opened read-only: write(2) fails with EBADF.
-      const fd = openSync(join(dir, 'in'), 'w+');
-      closeSync(fd);
-      const readOnly = openSync(join(dir, 'in'), 'r');
+  test('after an error the line and every later one go to the stream instead', () =>
+    inScratchDir((dir) => {
+      const fd = readOnlyFd(dir);
       const kept = keepingStream();
-      const write = fdWriter(readOnly, kept.stream);
+      const write = fdWriter(fd, kept.stream);
       write('one\n');
       write('two\n');
-      closeSync(readOnly);
+      closeSync(fd);
       expect(kept.text()).toBe('one\ntwo\n');
       // Written through at once, so nothing holds the process back from exiting.
       expect(logOutputPending()).toBe(false);
       expect(readFileSync(join(dir, 'in'), 'utf8')).toBe('');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  test('a stream that has not taken its output yet holds the exit back', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kindling-fd-writer-'));
-    try {
-      writeFileSync(join(dir, 'in'), '');
-      const readOnly = openSync(join(dir, 'in'), 'r');
+  test('a stream that has not taken its output yet holds the exit back', () =>
+    inScratchDir((dir) => {
+      const fd = readOnlyFd(dir);
       // A stream that never finishes a write, like a pipe nobody reads.
       const stuck = new Writable({ highWaterMark: 1, write: () => undefined });
-      fdWriter(readOnly, () => stuck)('line\n');
-      closeSync(readOnly);
+      fdWriter(fd, () => stuck)('line\n');
+      closeSync(fd);
       expect(stuck.writableLength).toBeGreaterThan(0);
       expect(logOutputPending()).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
