@@ -2,7 +2,7 @@
 // executable that `--build-sea` made. Why: that snapshot always carries code cache for all of
 // Node's ~440 built-in modules (4.3 MB of its 9), and Node's SEA config has no way to ask for less.
 // Each process copies the whole snapshot out of the executable before deserializing it, so those
-// bytes cost every start about 1500 page faults and 3-5 ms of CPU on the host (bench/RESULTS.md),
+// bytes cost every start about 1,100 page faults and 3-5 ms of CPU on the host (bench/RESULTS.md),
 // while only a built-in module first loaded after start could use them. Such a module is then
 // compiled from its source instead, which is what `node --build-snapshot-config` with
 // `withoutCodeCache` does too; that option is no substitute, because it also drops the compiled
