@@ -92,7 +92,14 @@ writeFileSync(join(work, 'sea-config.json'), `${JSON.stringify(config, null, 2)}
 // seed reaches a running process), a fixed process id, which Node keeps in its heap (a new PID
 // namespace gives the builder PID 1), and a fixed path of the main script, which the heap records
 // (a new mount namespace shows the work directory at /tmp).
-const seaArgs = ['--hash-seed=1', '--random-seed=1', '--build-sea', 'sea-config.json'];
+// --no-lazy: V8 compiles every function of the bundle while the builder loads it, not on its first
+// call, and the snapshot keeps that bytecode. A boot stage otherwise compiles each function it runs
+// in every process: measured per phase inside the emulated guest, that was about 0.15 s of
+// fetch-offline and 0.05 s of the files stage, and on the host about a sixth of the files stage of
+// the boot workload; `version` and `validate` pay about 2 ms more to deserialize the larger snapshot
+// (bench/RESULTS.md, "Boot to provisioned"). KINDLING_SEA_LAZY=1 builds without it, for comparisons.
+const compile = process.env.KINDLING_SEA_LAZY === '1' ? [] : ['--no-lazy'];
+const seaArgs = ['--hash-seed=1', '--random-seed=1', ...compile, '--build-sea', 'sea-config.json'];
 const isolated = namespaces();
 if (!isolated) process.stderr.write('build-sea: no PID and mount namespaces here (needs root or user namespaces): this build is not reproducible\n');
 const [command, args] = isolated

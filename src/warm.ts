@@ -7,13 +7,16 @@
 // when a request or the provider needs them, as in the npm bins. node:zlib and node:dgram load on
 // first use the same way, though the builder could hold them: every process deserializes the whole
 // heap, and only compressed resources and TFTP need those two. node:child_process (with node:dgram,
-// which it loads) likewise, in src/system/exec.ts: only stages that run a tool need it, and loading
-// it costs them about as much as deserializing it costs every other process. node:crypto stays in:
+// which it loads) is in: the files stage runs useradd on most first boots, and compiling the module
+// from source there cost about 0.14 s of the stage inside the emulated guest, while holding it costs
+// `version` no measurable time (bench/RESULTS.md, "Boot to provisioned"). node:crypto stays in too:
 // the fetch and files stages use it on every boot, and loading it at run time cost those stages
 // more than deserializing it costs `version`. The transpiler and undici are not in this bundle
 // at all (scripts/build.mjs).
 
 export async function warm(): Promise<void> {
+  // src/system/exec.ts looks it up when a stage first runs a tool: in this heap, it is there.
+  process.getBuiltinModule('node:child_process');
   await Promise.all([
     import('./cli/validate.ts'),
     import('./cli/run.ts'),

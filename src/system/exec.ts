@@ -61,10 +61,9 @@ const FORCE_KILL_AFTER_MS = 5000;
 
 function run(file: string, args: readonly string[], options: ExecOptions): Promise<Outcome> {
   return new Promise((settle) => {
-    // Loaded on the first command, not at module load: the single executable's startup snapshot
-    // would otherwise hold node:child_process (with node:net and node:dgram, which it loads), and
-    // every process, `version` and `validate` included, would deserialize them; a stage that runs
-    // a tool pays less to load it than each start paid for it (bench/RESULTS.md).
+    // Looked up on the first command, not imported at module load: the npm bins then load
+    // node:child_process (with node:net and node:dgram) only in a process that runs a tool. The
+    // single executable's startup snapshot holds it already (src/warm.ts).
     const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(file, [...args], {
       cwd: options.cwd,
