@@ -82,7 +82,11 @@ const config = {
   // every process (about 0.45 ms of each start on the host, `--cpu-prof` of `validate`).
   // No Web Storage either: nothing uses localStorage or sessionStorage, and Node sets them up in
   // every process before the main function (about 0.15 ms of `validate` on the host, --cpu-prof).
-  execArgv: ['--no-experimental-global-navigator', '--no-experimental-webstorage'],
+  // One V8 platform thread instead of four: a stage process is short and interprets only, so the
+  // threads (started with every process, joined at its exit) had little to do; inside the emulated
+  // guest starting and joining them cost fetch-offline and the files stage about 0.04 s each, and
+  // on the host neither `validate` nor a 1.5 MB `transpile` got slower (bench/RESULTS.md).
+  execArgv: ['--no-experimental-global-navigator', '--no-experimental-webstorage', '--v8-pool-size=1'],
   execArgvExtension: 'none',
 };
 writeFileSync(join(work, 'sea-config.json'), `${JSON.stringify(config, null, 2)}\n`);
