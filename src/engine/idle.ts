@@ -7,8 +7,7 @@
 // ConditionPathExists): under emulation every Node start costs seconds, and most configs touch
 // neither kernel arguments nor disks.
 
-import { rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { mountOrder } from '../system/devices.ts';
@@ -33,6 +32,6 @@ export const idleDir = (stateFile: string): string => join(dirname(resolve(state
 export async function writeIdleMarkers(stateFile: string, idle: readonly StageName[]): Promise<void> {
   const dir = idleDir(stateFile);
   rmSync(dir, { recursive: true, force: true }); // not the promise rm: see prefetch()
-  await mkdir(dir, { recursive: true, mode: 0o755 });
-  await Promise.all(idle.map((stage) => writeFile(join(dir, stage), '', { mode: 0o644 })));
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  for (const stage of idle) writeFileSync(join(dir, stage), '', { mode: 0o644 });
 }

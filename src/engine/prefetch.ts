@@ -4,8 +4,8 @@
 // config, and the later stage decodes them again (resource/inline.ts). Also tells whether the
 // config needs networking at all.
 
-import { rmSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdirSync, rmSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { fetchAll, type FetchContext, type Resource, type ResourceRef } from '../resource/index.ts';
@@ -55,9 +55,10 @@ function needsReading(resource: Resource): boolean {
  * the number of inline resources verified. `config` has passed checkConfig.
  */
 export async function prefetch(config: Config, ctx: FetchContext, dir: string, concurrency: number): Promise<{ cached: Record<string, string>; inline: number }> {
-  // rmSync: Node's promise rm loads its JavaScript rimraf module on first use, the native one does not.
+  // Synchronous: Node's promise rm loads its JavaScript rimraf module on first use, the native one
+  // does not, and a config without remote resources then never starts libuv's thread pool.
   rmSync(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const refs: ResourceRef[] = [];
   let inline = 0;
   for (const ref of collectResources(config)) {

@@ -6,8 +6,7 @@
 // and the config validator are imported on demand, since module loading was a large share of a
 // files stage run.
 
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { mergeConfigs } from '../config/merge.ts';
@@ -100,7 +99,7 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
   const state = await loadState(options.stateFile);
   let text: string;
   try {
-    text = await readFile(options.configCache, 'utf8');
+    text = readFileSync(options.configCache, 'utf8');
   } catch {
     throw entry('error', 'CONFIG_CACHE_MISSING', undefined, options.configCache);
   }

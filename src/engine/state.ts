@@ -2,7 +2,7 @@
 // fetched, where the fetch stage put every resource, and what later stages hand on (LUKS volumes
 // with their keys, created mount points). Keys make this file secret: it is always written 0600.
 
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { LuksRecord, StageOutputs } from '../stages/context.ts';
 import type { StageName } from './options.ts';
 import { writeFileAtomic } from './atomic.ts';
@@ -31,7 +31,7 @@ export const emptyState = (): RunState => ({ fetchedConfigs: [], resources: {}, 
 
 export async function loadState(file: string): Promise<RunState> {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<RunState>;
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<RunState>;
     return {
       fetchedConfigs: parsed.fetchedConfigs ?? [],
       resources: parsed.resources ?? {},

@@ -1,8 +1,7 @@
 // QEMU: the config is a fw_cfg blob (`-fw_cfg name=opt/com.coreos/config,file=...`, or Flatcar's
 // opt/org.flatcar-linux/config) read from sysfs; on s390x and ppc64le, which have no fw_cfg, a
 // virtio disk with serial `ignition`, padded with NULs. A missing key means no config.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entry } from '../report.ts';
 import type { FetchedConfig, Provider, ProviderContext } from './types.ts';
@@ -13,6 +12,15 @@ export const FW_CFG_DIR = 'sys/firmware/qemu_fw_cfg';
 export const VIRTIO_IGNITION = 'dev/disk/by-id/virtio-ignition';
 const VIRTIO_POLL_MS = 5_000;
 const VIRTIO_WAIT_MS = 5 * 60_000;
+
+/** The `size` file of a fw_cfg key, or NaN when it cannot be read. */
+function readSize(file: string): number {
+  try {
+    return Number(readFileSync(file, 'utf8').trim());
+  } catch {
+    return Number.NaN;
+  }
+}
 
 /** Reads the first fw_cfg key present under `<sysRoot>/sys/firmware/qemu_fw_cfg/by_name`. */
 export async function readFwCfg(ctx: ProviderContext): Promise<FetchedConfig | undefined> {
@@ -25,8 +33,8 @@ export async function readFwCfg(ctx: ProviderContext): Promise<FetchedConfig | u
     const dir = join(byName, key);
     if (!existsSync(join(dir, 'raw'))) continue;
     try {
-      const size = Number((await readFile(join(dir, 'size'), 'utf8').catch(() => '')).trim());
-      const raw = await readFile(join(dir, 'raw'));
+      const size = readSize(join(dir, 'size'));
+      const raw = readFileSync(join(dir, 'raw'));
       // sysfs may report a page-rounded length; the size file is authoritative when present.
       const bytes = Number.isInteger(size) && size > 0 && size < raw.length ? raw.subarray(0, size) : raw;
       return userDataToConfig(ctx, bytes, `fw_cfg ${key}`);
@@ -49,7 +57,7 @@ export async function readVirtioIgnition(ctx: ProviderContext): Promise<FetchedC
     }
     await ctx.fetch.sleep(VIRTIO_POLL_MS);
   }
-  const raw = await readFile(device);
+  const raw = readFileSync(device);
   let end = raw.length;
   while (end > 0 && raw[end - 1] === 0) end--;
   return userDataToConfig(ctx, raw.subarray(0, end), device);

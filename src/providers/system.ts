@@ -1,7 +1,7 @@
 // The system config directories (ignition-spec.md §7.3): user.ign from the first directory that has
 // one, and base.d / base.platform.d/<platform> files where each name is claimed by the directory of
 // highest priority (/run/ignition > /etc/ignition > /usr/lib/ignition), merged in file-name order.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entry } from '../report.ts';
 import type { FetchedConfig } from './types.ts';
@@ -27,7 +27,7 @@ export function systemConfigDirs(env: NodeJS.ProcessEnv = process.env): string[]
 
 async function readOrUndefined(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -47,7 +47,7 @@ export async function readSystemUserConfig(dirs: readonly string[]): Promise<Fet
 
 async function listFiles(dir: string): Promise<string[]> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = readdirSync(dir, { withFileTypes: true });
     return entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

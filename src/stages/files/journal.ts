@@ -6,8 +6,7 @@
 // finishes and, after a rollback, as the rollback's last step. A journal present at start means
 // "resume", or "finish the rollback" when it holds a rollback record.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { errnoCode } from './atomic-write.ts';
 
 export const JOURNAL_PATH = '/etc/.kindling-files-journal';
@@ -48,7 +47,7 @@ export interface Journal {
 export async function openJournal(hostPath: string): Promise<Journal> {
   let text: string | null = null;
   try {
-    text = await readFile(hostPath, 'utf8');
+    text = readFileSync(hostPath, 'utf8');
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
   }
@@ -112,9 +111,11 @@ export async function openJournal(hostPath: string): Promise<Journal> {
     async finish() {
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
-      await unlink(hostPath).catch((error: unknown) => {
+      try {
+        unlinkSync(hostPath);
+      } catch (error) {
         if (errnoCode(error) !== 'ENOENT') throw error;
-      });
+      }
     },
   };
 }

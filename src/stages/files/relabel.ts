@@ -2,7 +2,7 @@
 // over every created path with the root's policy, and fails after the writes when the root's
 // /etc/selinux/config is missing or names no SELINUXTYPE (which the plan step now finds first).
 
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProvisionError } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
@@ -14,7 +14,7 @@ import type { FilesRun } from './files-run.ts';
 export async function selinuxType(root: string): Promise<string> {
   let config: string;
   try {
-    config = await readFile(join(root, 'etc/selinux/config'), 'utf8');
+    config = readFileSync(join(root, 'etc/selinux/config'), 'utf8');
   } catch (error) {
     throw new ProvisionError({
       code: 'FILES_STEP_FAILED',

@@ -2,7 +2,7 @@
 // with a trailing newline, mode 0600. A report already there from an earlier run is nested as
 // previousReport, with upstream's warning that Ignition is not meant to run twice.
 
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BOOT_ID_FILE, RESULT_FILE } from '../../system/distro.ts';
 import { resolveInRoot } from '../../system/path.ts';
@@ -14,7 +14,7 @@ import { makeParents, preserve } from './undo.ts';
 /** The result file's text at the start of a run, or null; read before anything is written. */
 export async function readPreviousResult(root: string): Promise<string | null> {
   try {
-    return await readFile(await resolveInRoot(root, RESULT_FILE), 'utf8');
+    return readFileSync(await resolveInRoot(root, RESULT_FILE), 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return null;
     throw error;
@@ -28,7 +28,7 @@ export function rfc3339(date: Date): string {
 
 async function bootId(): Promise<string> {
   try {
-    return (await readFile(BOOT_ID_FILE, 'utf8')).trim();
+    return readFileSync(BOOT_ID_FILE, 'utf8').trim();
   } catch {
     return '';
   }

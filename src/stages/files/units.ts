@@ -2,8 +2,7 @@
 // symlinks to /dev/null, and enable/disable as lines of one preset file, sorted by unit name
 // with the instances of a template grouped on one line, as upstream writes them.
 
-import { readFile } from 'node:fs/promises';
-import { readlinkSync, symlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PRESET_FILE, SYSTEMD_UNIT_DIR } from '../../system/distro.ts';
 import type { Unit } from '../context.ts';
@@ -117,7 +116,7 @@ async function writePresets(r: FilesRun, units: readonly Unit[]): Promise<void> 
     const host = await resolveNode(r.root, PRESET_FILE);
     let previous = '';
     try {
-      previous = await readFile(host, 'utf8');
+      previous = readFileSync(host, 'utf8');
     } catch (error) {
       if (errnoCode(error) !== 'ENOENT') throw error;
     }
