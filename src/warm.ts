@@ -4,12 +4,12 @@
 // process state it needs when called, never when loaded. Node's snapshot builder cannot serialise
 // node:http, node:https or node:tls, so the network gates load those on first use
 // (process.getBuiltinModule), and undici and the Terraform provider stay out entirely: they load
-// when a request or the provider needs them, as in the npm bins. node:zlib and node:dgram load on
-// first use the same way, though the builder could hold them: every process deserializes the whole
-// heap, and only compressed resources and TFTP need those two. node:child_process (with node:dgram,
-// which it loads) is in: the files stage runs useradd on most first boots, and compiling the module
-// from source there cost about 0.14 s of the stage inside the emulated guest, while holding it costs
-// `version` no measurable time (bench/RESULTS.md, "Boot to provisioned"). node:crypto stays in too:
+// when a request or the provider needs them, as in the npm bins. node:zlib loads on first use the
+// same way, though the builder could hold it: every process deserializes the whole heap, and only
+// compressed resources need it. node:child_process (with node:dgram, which it loads and TFTP uses)
+// is in: the files stage runs useradd on most first boots, and compiling the module from source
+// there cost about 0.14 s of the stage inside the emulated guest, while holding it costs `version`
+// no measurable time (bench/RESULTS.md, "Boot to provisioned"). node:crypto stays in too:
 // the fetch and files stages use it on every boot, and loading it at run time cost those stages
 // more than deserializing it costs `version`. The transpiler and undici are not in this bundle
 // at all (scripts/build.mjs).
