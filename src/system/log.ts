@@ -96,8 +96,9 @@ export function fdWriter(fd: number, stream: () => NodeJS.WritableStream): (text
       }
       if (written === bytes.length) return;
       viaStream = true;
-      fallbackStreams.add(stream());
-      stream().write(bytes.subarray(written));
+      const fallback = stream();
+      fallbackStreams.add(fallback);
+      fallback.write(bytes.subarray(written));
       return;
     }
     stream().write(text);
