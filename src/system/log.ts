@@ -87,18 +87,19 @@ export function fdWriter(fd: number, stream: () => NodeJS.WritableStream): (text
   let viaStream = false;
   return (text) => {
     if (!viaStream) {
-      const bytes = Buffer.from(text);
+      // The string itself goes to write(2): a Buffer per line cost more than the write on a
+      // thousand-file stage. Only a short write, which is rare, needs the bytes.
       let written = 0;
       try {
-        written = writeSync(fd, bytes);
+        written = writeSync(fd, text);
       } catch {
         written = 0;
       }
-      if (written === bytes.length) return;
+      if (written === Buffer.byteLength(text)) return;
       viaStream = true;
       const fallback = stream();
       fallbackStreams.add(fallback);
-      fallback.write(bytes.subarray(written));
+      fallback.write(Buffer.from(text).subarray(written));
       return;
     }
     stream().write(text);

@@ -25,9 +25,18 @@ export interface ResolveOptions {
   knownDirs?: Set<string>;
 }
 
-function components(path: string): string[] {
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/** The names of `path`, last first (so taking the next one is a pop), without empty and `.` ones. */
+function componentsReversed(path: string): string[] {
   const parts: string[] = [];
-  for (const part of path.split('/')) if (part !== '' && part !== '.') parts.push(part);
+  let end = path.length;
+  for (let i = path.length - 1; i >= -1; i--) {
+    if (i >= 0 && path.charCodeAt(i) !== SLASH) continue;
+    if (end - i > 1 && !(end - i === 2 && path.charCodeAt(i + 1) === DOT)) parts.push(path.slice(i + 1, end));
+    end = i;
+  }
   return parts;
 }
 
@@ -43,8 +52,7 @@ export async function resolveInRoot(root: string, path: string, options: Resolve
   const prefix = base.endsWith(sep) ? base.slice(0, -1) : base;
   const done: string[] = [];
   const hosts: string[] = [];
-  // Reversed, so taking the next component is a pop, not a shift.
-  const pending = components(path).reverse();
+  const pending = componentsReversed(path);
   let links = 0;
   let missing = false;
   while (pending.length > 0) {
@@ -82,10 +90,12 @@ export async function resolveInRoot(root: string, path: string, options: Resolve
       done.length = 0;
       hosts.length = 0;
     }
-    const next = components(target);
-    for (let i = next.length - 1; i >= 0; i--) pending.push(next[i] as string);
+    for (const part of componentsReversed(target)) pending.push(part);
   }
-  return join(root, ...done);
+  // Under an absolute root, `hosts` ends with what join(root, ...done) gives (the normalised root
+  // and plain names), without normalising the whole string once more per lookup.
+  if (!base.startsWith(sep)) return join(root, ...done);
+  return hosts.length === 0 ? base : (hosts[hosts.length - 1] as string);
 }
 
 /** The config-style path (`/etc/x`) of a host path that lies inside root. */

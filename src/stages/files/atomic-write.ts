@@ -13,7 +13,7 @@ import {
 import { basename, dirname, join, sep } from 'node:path';
 import { ProvisionError } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
-import { isInsideRoot, resolveInRoot } from '../../system/path.ts';
+import { isCleanAbsolute, isInsideRoot, resolveInRoot } from '../../system/path.ts';
 import type { ResourceContents } from '../context.ts';
 import { isRoot } from '../../system/identity.ts';
 
@@ -30,7 +30,9 @@ export function tempPathFor(target: string): string {
 export function besideTarget(target: string, prefix: string): string {
   // The one-shot form: a Hash object per file showed up in profiles of thousand-file configs.
   const digest = oneShotHash('sha256', basename(target), 'hex').slice(0, 20);
-  return join(dirname(target), prefix + digest);
+  const dir = dirname(target);
+  // Targets are resolved host paths, already normal: joining them again cost more than the hash.
+  return isCleanAbsolute(dir) ? `${dir}${sep}${prefix}${digest}` : join(dir, prefix + digest);
 }
 
 export function errnoCode(error: unknown): string | undefined {
@@ -49,21 +51,46 @@ export function chownRoot(path: string): void {
 /** Directories known to exist as real directories; cleared whenever the stage removes a node. */
 const knownDirs = new Set<string>();
 
+/**
+ * Clean config directories (under `parentsRoot`) whose resolution ended in a known directory, with
+ * that host path. Nothing on such a way is missing, so only a removal, which clears both, can
+ * change where it leads.
+ */
+const knownParents = new Map<string, string>();
+let parentsRoot = '';
+
 export function forgetKnownDirs(): void {
   knownDirs.clear();
+  knownParents.clear();
 }
 
 /**
  * resolveInRoot sharing the known directories: a run resolves a thousand paths below the same few
- * directories, and each lookup would otherwise lstat every parent again.
+ * directories, and each lookup would otherwise lstat every parent again. A clean path below a
+ * known parent is that parent's host path and its name: the last component is not followed.
  */
-export function resolveNode(root: string, path: string, options: { followLast?: boolean } = {}): Promise<string> {
-  return resolveInRoot(root, path, { ...options, knownDirs });
+export async function resolveNode(root: string, path: string, options: { followLast?: boolean } = {}): Promise<string> {
+  const cut = path.lastIndexOf('/');
+  if (options.followLast === true || cut <= 0 || !isCleanAbsolute(path) || !root.startsWith(sep)) {
+    return resolveInRoot(root, path, { ...options, knownDirs });
+  }
+  if (root !== parentsRoot) {
+    knownParents.clear();
+    parentsRoot = root;
+  }
+  const dir = path.slice(0, cut);
+  let parent = knownParents.get(dir);
+  if (parent === undefined || !knownDirs.has(parent)) {
+    parent = await resolveInRoot(root, dir, { followLast: true, knownDirs });
+    if (knownDirs.has(parent)) knownParents.set(dir, parent);
+  }
+  // A parent that is the root itself may end in a separator (a root of `/`).
+  return `${parent.endsWith(sep) ? parent : parent + sep}${path.slice(cut + 1)}`;
 }
 
 /** Removes whatever is at `path`, recursively. */
 export function removeNode(path: string): void {
-  knownDirs.clear();
+  forgetKnownDirs();
   rmSync(path, { recursive: true, force: true });
 }
 

@@ -18,8 +18,11 @@ export type Planned =
   | { kind: 'directory'; entry: DirectoryEntry; at: ConfigPath }
   | { kind: 'link'; entry: LinkEntry; at: ConfigPath };
 
+/** The number of non-empty components of `path`, counted without splitting it. */
 function depth(path: string): number {
-  return path.split('/').filter((part) => part !== '').length;
+  let n = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) !== 0x2f && (i === 0 || path.charCodeAt(i - 1) === 0x2f)) n++;
+  return n;
 }
 
 /** Upstream's processing order: by depth (stable), hard links after everything else. */

@@ -60,6 +60,17 @@ class SimTree {
   /** Host paths of parent directories, resolved once for all the entries below them. */
   readonly parents = new Map<string, string>();
 
+  /**
+   * Directories whose whole chain up to the root makeParents has found to be directories. Siblings
+   * share parents, so the next entry below one skips the walk. Only setting such a directory again
+   * (or one above it, which is in the set too), even to a new directory that hides what was below
+   * it, can make that untrue: set() then clears it.
+   */
+  private readonly checkedDirs = new Set<string>();
+
+  /** Links the run makes so far: with none, no path goes through one (the usual config). */
+  private newLinks = 0;
+
   readonly root: string;
 
   constructor(root: string) {
@@ -80,11 +91,15 @@ class SimTree {
   }
 
   set(host: string, node: SimNode | null): void {
+    if (this.checkedDirs.has(host)) this.checkedDirs.clear();
+    if (this.overlay.get(host)?.kind === 'link') this.newLinks--;
+    if (node?.kind === 'link') this.newLinks++;
     this.overlay.set(host, node);
   }
 
   /** True when the run's own link lies on the way to `host`: where it resolves is not known yet. */
   throughNewLink(host: string): boolean {
+    if (this.newLinks === 0) return false;
     for (let d = dirname(host); d.length > this.root.length; d = dirname(d)) {
       if (this.overlay.get(d)?.kind === 'link') return true;
     }
@@ -93,13 +108,16 @@ class SimTree {
 
   /** mkdirParents: every missing directory is made; one that is something else fails. */
   makeParents(host: string, at: ConfigPath | undefined, path: string): void {
+    const parent = dirname(host);
+    if (this.checkedDirs.has(parent)) return;
     const chain: string[] = [];
-    for (let d = dirname(host); d.length > this.root.length; d = dirname(d)) chain.unshift(d);
-    for (const dir of chain) {
+    for (let d = parent; d.length > this.root.length; d = dirname(d)) chain.push(d);
+    for (const dir of chain.reverse()) {
       const node = this.at(dir);
       if (node === null) this.set(dir, { kind: 'dir' });
       else if (node.kind !== 'dir') fail('PARENT_NOT_DIRECTORY', at, path, dir.slice(this.root.length));
     }
+    for (const dir of chain) this.checkedDirs.add(dir);
   }
 }
 
@@ -194,7 +212,9 @@ async function resolveIn(tree: SimTree, path: string, at: ConfigPath): Promise<s
     const dir = posix.dirname(path);
     let parent = tree.parents.get(dir);
     if (parent === undefined) tree.parents.set(dir, (parent = await resolveNode(tree.root, dir, { followLast: true })));
-    return join(parent, posix.basename(path));
+    const name = posix.basename(path);
+    // A resolved parent is already normal: joining it again showed in thousand-file profiles.
+    return isCleanAbsolute(parent) ? `${parent}/${name}` : join(parent, name);
   } catch (error) {
     if (errnoCode(error) !== 'ENOTDIR') throw error;
     let parent = '';

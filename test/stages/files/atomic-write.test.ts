@@ -1,11 +1,13 @@
 // Temp-file writes: the temp name is fixed per target (so a rerun reuses it), a stale temp file or
 // planted symlink at that name is replaced rather than followed, and sweeping removes leftovers.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
-import { mkdirParents, sweepTemps, tempPathFor, TEMP_PREFIX, writeAtomic } from '../../../src/stages/files/atomic-write.ts';
+import { resolveInRoot } from '../../../src/system/path.ts';
+import { forgetKnownDirs, mkdirParents, removeNode, resolveNode, sweepTemps, tempPathFor, TEMP_PREFIX, writeAtomic } from '../../../src/stages/files/atomic-write.ts';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -81,5 +83,59 @@ describe('writeAtomic failures', () => {
     await expect(writeAtomic({ target: join(d, 'f'), mode: 0o644, pieces: failing })).rejects.toThrow('fetch failed');
     expect(readdirSync(d)).toEqual(['f']);
     expect(readFileSync(join(d, 'f'), 'utf8')).toBe('old');
+  });
+});
+
+describe('resolveNode', () => {
+  /** A tree with links on the way to real directories: absolute, relative, to the root, chained. */
+  function linkedTree(): string {
+    const d = dir();
+    mkdirSync(join(d, 'etc/sub'), { recursive: true });
+    mkdirSync(join(d, 'usr/lib'), { recursive: true });
+    symlinkSync('/etc', join(d, 'abs'));
+    symlinkSync('usr/lib', join(d, 'lib'));
+    symlinkSync('/', join(d, 'slash'));
+    symlinkSync('/abs/sub', join(d, 'chain'));
+    symlinkSync('/etc/sub/x', join(d, 'etc/last'));
+    return d;
+  }
+
+  test('any sequence of clean paths resolves as resolveInRoot alone, parents remembered or not', async () => {
+    const root = linkedTree();
+    const part = fc.constantFrom('abs', 'lib', 'usr', 'slash', 'etc', 'sub', 'chain', 'last', 'x', 'new');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(part, { minLength: 1, maxLength: 6 }), { maxLength: 8 }), async (all) => {
+        forgetKnownDirs();
+        for (const parts of [...all, ...all]) {
+          const path = `/${parts.join('/')}`;
+          expect(await resolveNode(root, path), path).toBe(await resolveInRoot(root, path));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('a parent replaced through removeNode is resolved again, through the new link', async () => {
+    const root = linkedTree();
+    forgetKnownDirs();
+    expect(await resolveNode(root, '/usr/lib/f')).toBe(join(root, 'usr/lib/f'));
+    removeNode(join(root, 'usr/lib'));
+    symlinkSync('/etc', join(root, 'usr/lib'));
+    expect(await resolveNode(root, '/usr/lib/f')).toBe(join(root, 'etc/f'));
+  });
+
+  test('a parent that was missing is looked up again once it exists as a link', async () => {
+    const root = linkedTree();
+    forgetKnownDirs();
+    expect(await resolveNode(root, '/made/f')).toBe(join(root, 'made/f'));
+    symlinkSync('/etc/sub', join(root, 'made'));
+    expect(await resolveNode(root, '/made/f')).toBe(join(root, 'etc/sub/f'));
+  });
+
+  test('a parent that resolves to a root written with a trailing separator joins with one', async () => {
+    const root = `${linkedTree()}/`;
+    forgetKnownDirs();
+    expect(await resolveNode(root, '/slash/f')).toBe(`${root}f`);
+    expect(await resolveInRoot(root, '/slash/f')).toBe(`${root}f`);
   });
 });
