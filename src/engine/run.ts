@@ -97,18 +97,20 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
     return;
   }
   const state = await loadState(options.stateFile);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(options.configCache, 'utf8');
+    bytes = readFileSync(options.configCache);
   } catch {
     throw entry('error', 'CONFIG_CACHE_MISSING', undefined, options.configCache);
   }
-  if (state.idle?.includes(options.stage) === true && cacheDigest(text) === state.configCacheSha256) {
+  if (state.idle?.includes(options.stage) === true && cacheDigest(bytes) === state.configCacheSha256) {
     log.info(`nothing to do for ${options.stage}`);
     return;
   }
   // The fetch stage validated this config before caching it; only a cache it did not write takes the full parse.
-  const user = validatedCachedConfig(text, state.configCacheSha256) ?? (await import('./parse.ts')).parseOrThrow(text, options.configCache, (line) => log.info(line));
+  const user =
+    validatedCachedConfig(bytes, state.configCacheSha256) ??
+    (await import('./parse.ts')).parseOrThrow(bytes.toString('utf8'), options.configCache, (line) => log.info(line));
   const base = await readBase(options, (line) => log.info(line));
   const final = mergeConfigs(base, user) as Config;
 

@@ -35,7 +35,8 @@ describe('validatedCachedConfig', () => {
       const cache = serializeConfig(parsed.config, { pretty: false, style: 'ignition' });
       const full = parseConfig(cache).config;
       expect(full, name).toBeDefined();
-      expect(validatedCachedConfig(cache, cacheDigest(cache)), name).toEqual(full);
+      // Recorded as the fetch stage records it (the text it writes), checked against the bytes read back.
+      expect(validatedCachedConfig(Buffer.from(cache), cacheDigest(cache)), name).toEqual(full);
       compared++;
     }
     expect(compared).toBeGreaterThan(50);
@@ -44,9 +45,18 @@ describe('validatedCachedConfig', () => {
   test('a cache without a recorded digest, or changed since, is not taken as validated', () => {
     const cache = serializeConfig(parseConfig(JSON.stringify(filesWorkload())).config as object, { pretty: false, style: 'ignition' });
     const digest = cacheDigest(cache);
-    expect(validatedCachedConfig(cache, undefined)).toBeUndefined();
-    expect(validatedCachedConfig(cache.replace('"mode":384', '"mode":448'), digest)).toBeUndefined();
-    expect(validatedCachedConfig(`${cache} `, digest)).toBeUndefined();
+    expect(validatedCachedConfig(Buffer.from(cache), undefined)).toBeUndefined();
+    expect(validatedCachedConfig(Buffer.from(cache.replace('"mode":384', '"mode":448')), digest)).toBeUndefined();
+    expect(validatedCachedConfig(Buffer.from(`${cache} `), digest)).toBeUndefined();
+  });
+
+  test('bytes that only decode to the text written are not that text', () => {
+    // A lone 0xff reads back as U+FFFD, the character the fetch stage wrote as EF BF BD.
+    const cache = JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/etc/\ufffd' }] } });
+    const edited = Buffer.concat([Buffer.from(cache.slice(0, cache.indexOf('\ufffd'))), Buffer.from([0xff]), Buffer.from(cache.slice(cache.indexOf('\ufffd') + 1))]);
+    expect(edited.toString('utf8')).toBe(cache);
+    expect(validatedCachedConfig(Buffer.from(cache), cacheDigest(cache))).toBeDefined();
+    expect(validatedCachedConfig(edited, cacheDigest(cache))).toBeUndefined();
   });
 });
 
