@@ -4,12 +4,20 @@
 // fresh copy of the template root each round. Wall time per stage from the harness, user + system
 // CPU per stage from /usr/bin/time. Rounds alternate which runner goes first. Writes
 // bench/RESULTS.md's "## Runner: every stage on the host".
-// Usage (root): node scripts/run-ts.mjs bench/stages/run.ts [rounds]
+//
+// Each round's root is a new ext4 file system (mkfs.ext4's defaults, journal included, on a loop
+// device), as the root of a first boot is. A directory on the scratch file system is not: there
+// each round deletes the last one's trees first, and on a file system without a journal (this
+// host's) ext4 then skips every recently freed inode when it allocates one, which made each create
+// cost 250 µs or more for both runners and the stage's time depend on the rounds before it.
+// `--work-dir-root` keeps the roots in the scratch directory instead, as before, for comparison.
+// KINDLING_BENCH_BASE_SEA=path adds another single executable (a base commit's) to the same rounds.
+// Usage (root): node scripts/run-ts.mjs bench/stages/run.ts [rounds] [--work-dir-root]
 
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { run } from '../../test/helpers/process.ts';
+import { run, runSync } from '../../test/helpers/process.ts';
 import { IGNITION_BIN, installKindling } from '../../test/differential-runner/support/runners.ts';
 import { loadAverage, recordSection, sourceVersion } from '../files/results-section.ts';
 import { setUpWorkload } from '../files/setup.ts';
@@ -48,20 +56,40 @@ async function stage(runner: Runner, name: Stage, root: string, dir: string): Pr
   return { wall, cpu: ((user ?? 0) + (system ?? 0)) * 1000 };
 }
 
-async function round(runner: Runner, template: string, work: string): Promise<Record<Stage, Sample>> {
+/** A new, empty ext4 file system mounted at `root`; the returned function unmounts and deletes it. */
+function freshFileSystem(dir: string, root: string): () => void {
+  const image = join(dir, 'root.img');
+  // Sparse: only what mkfs and the round write takes space.
+  runSync('truncate', ['-s', '2G', image], { check: true });
+  runSync('mkfs.ext4', ['-q', '-F', image], { check: true });
+  runSync('mount', ['-o', 'loop', image, root], { check: true });
+  return () => {
+    runSync('umount', [root], { check: true });
+    rmSync(image, { force: true });
+  };
+}
+
+async function round(runner: Runner, template: string, work: string, freshFs: boolean): Promise<Record<Stage, Sample>> {
   const dir = join(work, runner.label.replace(/\W+/g, '-'));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'run'), { recursive: true });
   const root = join(dir, 'root');
-  cpSync(template, root, { recursive: true, verbatimSymlinks: true });
-  const samples = {} as Record<Stage, Sample>;
-  for (const name of STAGES) samples[name] = await stage(runner, name, root, dir);
-  if (!existsSync(join(root, 'etc/systemd/system-preset/20-ignition.preset'))) throw new Error(`${runner.label} did not provision the root`);
-  return samples;
+  mkdirSync(root);
+  const release = freshFs ? freshFileSystem(dir, root) : () => undefined;
+  try {
+    cpSync(template, root, { recursive: true, verbatimSymlinks: true });
+    const samples = {} as Record<Stage, Sample>;
+    for (const name of STAGES) samples[name] = await stage(runner, name, root, dir);
+    if (!existsSync(join(root, 'etc/systemd/system-preset/20-ignition.preset'))) throw new Error(`${runner.label} did not provision the root`);
+    return samples;
+  } finally {
+    release();
+  }
 }
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
+  const freshFs = !process.argv.includes('--work-dir-root');
   const { work, template, env, kindlingEnv: ourEnv } = setUpWorkload('kindling-bench-stages-');
   try {
     const flags = (dir: string): string[] => ['-config-cache', join(dir, 'run/ignition.json'), '-state-file', join(dir, 'run/state'), '-neednet', join(dir, 'run/neednet'), '-log-to-stdout'];
@@ -74,13 +102,22 @@ async function main(): Promise<void> {
       symlinkSync('kindling', join(copy, 'ignition'));
       runners.push({ label: 'Kindling (single executable)', bin: join(copy, 'ignition'), env: ourEnv, flags });
     }
+    // Another build of the single executable in the same rounds (a base commit's, for before/after).
+    const base = process.env.KINDLING_BENCH_BASE_SEA;
+    if (base !== undefined && base !== '') {
+      const copy = join(work, 'base-sea');
+      mkdirSync(copy);
+      cpSync(base, join(copy, 'kindling'));
+      symlinkSync('kindling', join(copy, 'ignition'));
+      runners.push({ label: 'Kindling (base single executable)', bin: join(copy, 'ignition'), env: ourEnv, flags });
+    }
     runners.push({ label: 'Kindling (npm bin, Node 20)', bin: installKindling(work), env: ourEnv, flags });
 
     const samples = new Map<string, Record<Stage, Sample>[]>(runners.map((r) => [r.label, []]));
     const loads = [loadAverage()];
     for (let i = 0; i < rounds; i++) {
       const order = i % 2 === 0 ? runners : [...runners].reverse();
-      for (const runner of order) samples.get(runner.label)!.push(await round(runner, template, work));
+      for (const runner of order) samples.get(runner.label)!.push(await round(runner, template, work, freshFs));
       loads.push(loadAverage());
     }
 
