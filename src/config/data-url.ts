@@ -167,11 +167,39 @@ function unquote(inner: string): string | { error: string } {
   return Buffer.from(out).toString('utf8');
 }
 
+/** The data after the comma, checked and decoded as the URL's header says. */
+function decodePayload(payload: string, isBase64: boolean, mediaType: string, params: Record<string, string>, options: DecodeOptions): DataUrlResult {
+  if ((isBase64 ? NON_BASE64_CHAR : NON_URL_CHAR).test(payload)) return { error: 'invalid data character' };
+  if (options.validateOnly === true && payloadIsClean(payload, isBase64)) return { data: EMPTY, mediaType, params };
+  const decoded = isBase64 ? decodeBase64(payload) : unescape(payload);
+  if (typeof decoded === 'string') return { error: decoded };
+  return { data: decoded, mediaType, params };
+}
+
+interface DecodeOptions {
+  validateOnly?: boolean;
+}
+
 /**
- * Decodes a data URL. The walk mirrors the Go lexer's states one for one, because which error
- * comes out (and whether a quirky URL is accepted at all) depends on their exact order.
+ * The two headers Butane and most tools write, `data:,` and `data:;base64,`: the state machine
+ * below gives them text/plain with the default charset, so they skip it. The stage runner runs
+ * interpreted, where stepping through a header cost as much as decoding a few kilobytes.
  */
-export function decodeDataUrl(url: string, options: { validateOnly?: boolean } = {}): DataUrlResult {
+const PLAIN_HEADER = 'data:,';
+const BASE64_HEADER = 'data:;base64,';
+
+export function decodeDataUrl(url: string, options: DecodeOptions = {}): DataUrlResult {
+  if (url.startsWith(PLAIN_HEADER)) return decodePayload(url.slice(PLAIN_HEADER.length), false, 'text/plain', { charset: 'US-ASCII' }, options);
+  if (url.startsWith(BASE64_HEADER)) return decodePayload(url.slice(BASE64_HEADER.length), true, 'text/plain', { charset: 'US-ASCII' }, options);
+  return decodeHeader(url, options);
+}
+
+/**
+ * Decodes a data URL with any other header. The walk mirrors the Go lexer's states one for one,
+ * because which error comes out (and whether a quirky URL is accepted at all) depends on their
+ * exact order.
+ */
+function decodeHeader(url: string, options: DecodeOptions): DataUrlResult {
   let pos = 0;
   let start = 0;
   let width = 0;
@@ -399,12 +427,7 @@ export function decodeDataUrl(url: string, options: { validateOnly?: boolean } =
       }
       case 'dataComma': {
         next();
-        const payload = url.slice(pos);
-        if ((isBase64 ? NON_BASE64_CHAR : NON_URL_CHAR).test(payload)) return { error: 'invalid data character' };
-        if (options.validateOnly === true && payloadIsClean(payload, isBase64)) return { data: EMPTY, mediaType: `${type}/${subtype}`, params };
-        const decoded = isBase64 ? decodeBase64(payload) : unescape(payload);
-        if (typeof decoded === 'string') return { error: decoded };
-        return { data: decoded, mediaType: `${type}/${subtype}`, params };
+        return decodePayload(url.slice(pos), isBase64, `${type}/${subtype}`, params, options);
       }
     }
   }

@@ -39,22 +39,38 @@ function readLines(path: string): string[][] {
   return rows;
 }
 
+/** Entries made from cached rows, kept as long as the rows are: a config names owners per file. */
+const passwdEntries = new WeakMap<string[][], PasswdEntry[]>();
+const groupEntries = new WeakMap<string[][], GroupEntry[]>();
+
 export async function readPasswd(root: string): Promise<PasswdEntry[]> {
-  const rows = await readLines(await resolveInRoot(root, '/etc/passwd', { followLast: true }));
-  return rows
-    .filter((f) => f.length >= 7)
-    .map((f) => ({ name: f[0] ?? '', uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '' }));
+  const rows = readLines(await resolveInRoot(root, '/etc/passwd', { followLast: true }));
+  let entries = passwdEntries.get(rows);
+  if (entries === undefined) {
+    entries = rows.filter((f) => f.length >= 7).map((f) => ({ name: f[0] ?? '', uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '' }));
+    passwdEntries.set(rows, entries);
+  }
+  return entries.map((entry) => ({ ...entry }));
 }
 
 export async function readGroups(root: string): Promise<GroupEntry[]> {
-  const rows = await readLines(await resolveInRoot(root, '/etc/group', { followLast: true }));
-  return rows.filter((f) => f.length >= 3).map((f) => ({ name: f[0] ?? '', gid: Number(f[2]) }));
+  const rows = readLines(await resolveInRoot(root, '/etc/group', { followLast: true }));
+  let entries = groupEntries.get(rows);
+  if (entries === undefined) {
+    entries = rows.filter((f) => f.length >= 3).map((f) => ({ name: f[0] ?? '', gid: Number(f[2]) }));
+    groupEntries.set(rows, entries);
+  }
+  return entries.map((entry) => ({ ...entry }));
 }
 
 export async function findUser(root: string, name: string): Promise<PasswdEntry | undefined> {
-  return (await readPasswd(root)).find((entry) => entry.name === name);
+  const rows = readLines(await resolveInRoot(root, '/etc/passwd', { followLast: true }));
+  const found = (passwdEntries.get(rows) ?? (await readPasswd(root))).find((entry) => entry.name === name);
+  return found === undefined ? undefined : { ...found };
 }
 
 export async function findGroup(root: string, name: string): Promise<GroupEntry | undefined> {
-  return (await readGroups(root)).find((entry) => entry.name === name);
+  const rows = readLines(await resolveInRoot(root, '/etc/group', { followLast: true }));
+  const found = (groupEntries.get(rows) ?? (await readGroups(root))).find((entry) => entry.name === name);
+  return found === undefined ? undefined : { ...found };
 }

@@ -87,6 +87,20 @@ describe('decodeDataUrl', () => {
   });
 });
 
+describe('decodeDataUrl: the two common headers', () => {
+  it('decode as the full header walk decodes the same URL with its default charset spelt out', () => {
+    const payload = fc.string({ unit: fc.constantFrom('a', 'Q', 'z', '0', '+', '/', '=', '%', '4', 'e', ' ', '#', '\u00e9', ',', ';'), maxLength: 24 });
+    fc.assert(
+      fc.property(payload, (p) => {
+        expect(decodeDataUrl(`data:,${p}`)).toEqual(decodeDataUrl(`data:;charset=US-ASCII,${p}`));
+        expect(decodeDataUrl(`data:;base64,${p}`)).toEqual(decodeDataUrl(`data:;charset=US-ASCII;base64,${p}`));
+        expect(decodeDataUrl(`data:;base64,${p}`, { validateOnly: true })).toEqual(decodeDataUrl(`data:;charset=US-ASCII;base64,${p}`, { validateOnly: true }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('encodeDataUrl', () => {
   it('escapes everything outside the unreserved set with two uppercase hex digits', () => {
     expect(encodeDataUrl(Buffer.from('Hello, world!'), { base64: false })).toBe('data:,Hello%2C%20world!');

@@ -100,7 +100,7 @@ export function removeNode(path: string): void {
  * appearing here means the tree changed under us and following it could leave the root.
  * `beforeCreate` hears of each directory before it is made (the journal's undo record).
  */
-export async function mkdirParents(root: string, dir: string, beforeCreate?: (host: string) => void): Promise<string[]> {
+export function mkdirParents(root: string, dir: string, beforeCreate?: (host: string) => void): string[] {
   if (!isInsideRoot(root, dir)) {
     throw new ProvisionError({ code: 'PATH_ESCAPES_ROOT', message: messageFor('PATH_ESCAPES_ROOT', dir) });
   }

@@ -78,7 +78,7 @@ async function ensureKeyDirectory(r: FilesRun): Promise<void> {
   if (stat !== null) {
     throw new ProvisionError({ code: 'NON_DIRECTORY_EXISTS', message: messageFor('NON_DIRECTORY_EXISTS', host) });
   }
-  await makeParents(r, dirname(host));
+  makeParents(r, dirname(host));
   recordCreated(r, host);
   mkdirSync(host);
   chmodSync(host, 0o700);
@@ -126,7 +126,7 @@ async function appendCrypttab(r: FilesRun, lines: string): Promise<void> {
   if (stat !== null && !stat.isFile()) {
     throw new ProvisionError({ code: 'NON_REGULAR_FILE_EXISTS', message: messageFor('NON_REGULAR_FILE_EXISTS', host) });
   }
-  if (stat === null) await makeParents(r, dirname(host));
+  if (stat === null) makeParents(r, dirname(host));
   preserve(r, host);
   await writeAtomic({
     target: host,

@@ -53,7 +53,7 @@ async function newJournal(root: string, journalHost: string, previous: string | 
   const undo = (): void => dirs.reverse().forEach((dir) => rmSync(dir, { recursive: true, force: true }));
   let journal: Journal | undefined;
   try {
-    await mkdirParents(root, dirname(journalHost));
+    mkdirParents(root, dirname(journalHost));
     journal = await openJournal(journalHost);
     await journal.add({ kind: 'start', previousResult: previous, dirs: dirs.map((dir) => relativeToRoot(root, dir)) });
     return journal;

@@ -141,7 +141,7 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
     await applyOwnerAndMode(host, owner, entry.mode);
     return;
   }
-  await makeParents(r, dirname(host));
+  makeParents(r, dirname(host));
   const fresh = firstTouch(r, host);
   // With no owner to set (a chown would clear set-id bits), the temp file gets its final mode
   // before the rename, which saves a chmod per file.
@@ -165,7 +165,7 @@ async function createDirectory(r: FilesRun, entry: DirectoryEntry, host: string)
     stat = null;
   }
   if (stat === null) {
-    await makeParents(r, dirname(host));
+    makeParents(r, dirname(host));
     recordCreated(r, host);
     mkdirSync(host);
     chmodSync(host, 0o755);
@@ -200,7 +200,7 @@ async function createLink(r: FilesRun, entry: LinkEntry, host: string): Promise<
     }
   }
   if (stat === null) {
-    await makeParents(r, dirname(host));
+    makeParents(r, dirname(host));
     recordCreated(r, host);
     if (hard) linkSync(targetHost, host);
     else symlinkSync(target, host);

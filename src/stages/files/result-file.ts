@@ -51,7 +51,7 @@ export async function writeResultFile(r: FilesRun, previous: string | null, now:
   const text = `${JSON.stringify(report, null, 2)}\n`;
   await r.ctx.log.op('writing file', RESULT_FILE, async () => {
     const host = await resolveInRoot(r.root, RESULT_FILE);
-    await makeParents(r, dirname(host));
+    makeParents(r, dirname(host));
     preserve(r, host);
     await writeAtomic({
       target: host,

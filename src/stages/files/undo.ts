@@ -39,8 +39,9 @@ export function recordCreated(r: FilesRun, host: string): void {
 }
 
 /** mkdirParents with each new directory journalled first. */
-export async function makeParents(r: FilesRun, dir: string): Promise<void> {
-  r.created.push(...(await mkdirParents(r.root, dir, (host) => recordCreated(r, host))));
+export function makeParents(r: FilesRun, dir: string): void {
+  const made = mkdirParents(r.root, dir, (host) => recordCreated(r, host));
+  if (made.length > 0) r.created.push(...made);
 }
 
 /** Hard-link copy of a directory tree (directories made with the same owner and mode). */

@@ -12,7 +12,7 @@ import { displace, makeParents, preserve, recordCreated, recordLinks } from './u
 
 async function writeText(r: FilesRun, path: string, text: string): Promise<void> {
   const host = await resolveNode(r.root, path);
-  await makeParents(r, dirname(host));
+  makeParents(r, dirname(host));
   const existing = lstatOrNull(host);
   if (existing !== null && !existing.isFile()) displace(r, host);
   preserve(r, host);
@@ -31,7 +31,7 @@ async function mask(r: FilesRun, unit: Unit): Promise<void> {
   const stat = lstatOrNull(host);
   if (stat?.isSymbolicLink() === true && readlinkSync(host) === '/dev/null') return;
   if (stat !== null) displace(r, host);
-  await makeParents(r, dirname(host));
+  makeParents(r, dirname(host));
   recordCreated(r, host);
   symlinkSync('/dev/null', host);
   r.created.push(host);

@@ -66,8 +66,8 @@ describe('mkdirParents', () => {
     const root = dir();
     const outside = dir();
     symlinkSync(outside, join(root, 'link'));
-    await expect(mkdirParents(root, join(root, 'link/x'))).rejects.toThrow(/not a directory/);
-    await expect(mkdirParents(root, join(outside, 'y'))).rejects.toMatchObject({ code: 'PATH_ESCAPES_ROOT' });
+    expect(() => mkdirParents(root, join(root, 'link/x'))).toThrow(/not a directory/);
+    expect(() => mkdirParents(root, join(outside, 'y'))).toThrow(expect.objectContaining({ code: 'PATH_ESCAPES_ROOT' }));
     expect(readdirSync(outside)).toEqual([]);
   });
 });
