@@ -114,13 +114,5 @@ export function isInsideRoot(root: string, host: string): boolean {
   return host === base || host.startsWith(base + sep);
 }
 
-/** An empty, `.` or `..` component, or a trailing slash: what keeps an absolute path from being clean. */
-const UNCLEAN = /\/\.{0,2}(?:\/|$)/;
-
-/**
- * True when `path` is absolute and already in the form posix.normalize gives it, without a trailing
- * slash: every component is a plain name, so resolution takes each one as written.
- */
-export function isCleanAbsolute(path: string): boolean {
-  return path.length > 1 && path.startsWith('/') && !UNCLEAN.test(path);
-}
+// The config's path rules decide what a clean absolute path is; resolution relies on the same test.
+export { isCleanAbsolute } from '../config/rules/paths.ts';

@@ -1,6 +1,7 @@
 // Go's path.Clean/path.Join semantics and upstream's three path problems.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanPath, joinPath, pathProblem } from '../../../src/config/rules/paths.ts';
+import { cleanPath, isCleanAbsolute, joinPath, pathProblem } from '../../../src/config/rules/paths.ts';
 
 describe('cleanPath', () => {
   it.each([
@@ -35,4 +36,17 @@ describe('pathProblem', () => {
     ['/etc/x', undefined],
     ['/', undefined],
   ])('%j -> %s', (input, problem) => expect(pathProblem(input)).toBe(problem));
+});
+
+describe('isCleanAbsolute', () => {
+  it('holds exactly for absolute paths other than / that cleanPath leaves as they are', () => {
+    const part = fc.constantFrom('', '.', '..', '...', 'a', '.a', 'a.', 'b..', ' ');
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 6 }), fc.boolean(), (parts, rooted) => {
+        const path = `${rooted ? '/' : ''}${parts.join('/')}`;
+        expect(isCleanAbsolute(path), path).toBe(path.startsWith('/') && path !== '/' && cleanPath(path) === path);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
