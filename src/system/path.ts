@@ -25,17 +25,18 @@ export interface ResolveOptions {
   knownDirs?: Set<string>;
 }
 
-const SLASH = 0x2f;
-const DOT = 0x2e;
-
-/** The names of `path`, last first (so taking the next one is a pop), without empty and `.` ones. */
+/**
+ * The names of `path`, last first (so taking the next one is a pop), without empty and `.` ones.
+ * Found separator to separator: the runner's processes interpret, where a loop per character cost
+ * more than the lookups it feeds.
+ */
 function componentsReversed(path: string): string[] {
   const parts: string[] = [];
-  let end = path.length;
-  for (let i = path.length - 1; i >= -1; i--) {
-    if (i >= 0 && path.charCodeAt(i) !== SLASH) continue;
-    if (end - i > 1 && !(end - i === 2 && path.charCodeAt(i + 1) === DOT)) parts.push(path.slice(i + 1, end));
-    end = i;
+  for (let end = path.length; end > 0; ) {
+    const start = path.lastIndexOf('/', end - 1);
+    const part = path.slice(start + 1, end);
+    if (part !== '' && part !== '.') parts.push(part);
+    end = start;
   }
   return parts;
 }

@@ -18,10 +18,15 @@ export type Planned =
   | { kind: 'directory'; entry: DirectoryEntry; at: ConfigPath }
   | { kind: 'link'; entry: LinkEntry; at: ConfigPath };
 
-/** The number of non-empty components of `path`, counted without splitting it. */
+/** The number of non-empty components of `path`, found separator to separator without splitting it. */
 function depth(path: string): number {
   let n = 0;
-  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) !== 0x2f && (i === 0 || path.charCodeAt(i - 1) === 0x2f)) n++;
+  for (let start = 0; start < path.length; ) {
+    let end = path.indexOf('/', start);
+    if (end < 0) end = path.length;
+    if (end > start) n++;
+    start = end + 1;
+  }
   return n;
 }
 
