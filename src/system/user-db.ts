@@ -40,37 +40,44 @@ function readLines(path: string): string[][] {
 }
 
 /** Entries made from cached rows, kept as long as the rows are: a config names owners per file. */
-const passwdEntries = new WeakMap<string[][], PasswdEntry[]>();
-const groupEntries = new WeakMap<string[][], GroupEntry[]>();
+const passwdCache = new WeakMap<string[][], readonly PasswdEntry[]>();
+const groupCache = new WeakMap<string[][], readonly GroupEntry[]>();
 
-export async function readPasswd(root: string): Promise<PasswdEntry[]> {
+async function passwdEntries(root: string): Promise<readonly PasswdEntry[]> {
   const rows = readLines(await resolveInRoot(root, '/etc/passwd', { followLast: true }));
-  let entries = passwdEntries.get(rows);
+  let entries = passwdCache.get(rows);
   if (entries === undefined) {
     entries = rows.filter((f) => f.length >= 7).map((f) => ({ name: f[0] ?? '', uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '' }));
-    passwdEntries.set(rows, entries);
+    passwdCache.set(rows, entries);
   }
-  return entries.map((entry) => ({ ...entry }));
+  return entries;
+}
+
+async function groupEntries(root: string): Promise<readonly GroupEntry[]> {
+  const rows = readLines(await resolveInRoot(root, '/etc/group', { followLast: true }));
+  let entries = groupCache.get(rows);
+  if (entries === undefined) {
+    entries = rows.filter((f) => f.length >= 3).map((f) => ({ name: f[0] ?? '', gid: Number(f[2]) }));
+    groupCache.set(rows, entries);
+  }
+  return entries;
+}
+
+// Callers get copies: the cached entries stay as the file says.
+export async function readPasswd(root: string): Promise<PasswdEntry[]> {
+  return (await passwdEntries(root)).map((entry) => ({ ...entry }));
 }
 
 export async function readGroups(root: string): Promise<GroupEntry[]> {
-  const rows = readLines(await resolveInRoot(root, '/etc/group', { followLast: true }));
-  let entries = groupEntries.get(rows);
-  if (entries === undefined) {
-    entries = rows.filter((f) => f.length >= 3).map((f) => ({ name: f[0] ?? '', gid: Number(f[2]) }));
-    groupEntries.set(rows, entries);
-  }
-  return entries.map((entry) => ({ ...entry }));
+  return (await groupEntries(root)).map((entry) => ({ ...entry }));
 }
 
 export async function findUser(root: string, name: string): Promise<PasswdEntry | undefined> {
-  const rows = readLines(await resolveInRoot(root, '/etc/passwd', { followLast: true }));
-  const found = (passwdEntries.get(rows) ?? (await readPasswd(root))).find((entry) => entry.name === name);
+  const found = (await passwdEntries(root)).find((entry) => entry.name === name);
   return found === undefined ? undefined : { ...found };
 }
 
 export async function findGroup(root: string, name: string): Promise<GroupEntry | undefined> {
-  const rows = readLines(await resolveInRoot(root, '/etc/group', { followLast: true }));
-  const found = (groupEntries.get(rows) ?? (await readGroups(root))).find((entry) => entry.name === name);
+  const found = (await groupEntries(root)).find((entry) => entry.name === name);
   return found === undefined ? undefined : { ...found };
 }
