@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     const text = [
       HEADING,
       '',
-      `Command (as root): \`${process.env.KINDLING_BENCH_BASE_SEA ? 'KINDLING_BENCH_BASE_SEA=BASE ' : ''}${COMMAND} ${rounds}${freshFs ? '' : ' --work-dir-root'}\``,
+      `Command (as root): \`${COMMAND.replace('node ', process.env.KINDLING_BENCH_BASE_SEA ? 'KINDLING_BENCH_BASE_SEA=BASE node ' : 'node ')} ${rounds}${freshFs ? '' : ' --work-dir-root'}\``,
       '',
       'Workload: bench/files/workload.ts (1000 inline files, 50 units, 20 drop-ins, 5 users, 2 groups; spec 3.3.0) from the',
       '`file` platform, every stage from fetch-offline to umount as its own process into a fresh copy of the template root',
