@@ -94,23 +94,19 @@ async function main(): Promise<void> {
   try {
     const flags = (dir: string): string[] => ['-config-cache', join(dir, 'run/ignition.json'), '-state-file', join(dir, 'run/state'), '-neednet', join(dir, 'run/neednet'), '-log-to-stdout'];
     const runners: Runner[] = [{ label: 'Ignition 2.14', bin: IGNITION_BIN, env, flags }];
-    const sea = resolve('dist/kindling');
-    if (existsSync(sea)) {
-      const copy = join(work, 'sea');
+    /** A copy of a single executable in `work`, run as `ignition` like the initramfs runs it. */
+    const seaRunner = (label: string, executable: string, name: string): Runner => {
+      const copy = join(work, name);
       mkdirSync(copy);
-      cpSync(sea, join(copy, 'kindling'));
+      cpSync(executable, join(copy, 'kindling'));
       symlinkSync('kindling', join(copy, 'ignition'));
-      runners.push({ label: 'Kindling (single executable)', bin: join(copy, 'ignition'), env: ourEnv, flags });
-    }
+      return { label, bin: join(copy, 'ignition'), env: ourEnv, flags };
+    };
+    const sea = resolve('dist/kindling');
+    if (existsSync(sea)) runners.push(seaRunner('Kindling (single executable)', sea, 'sea'));
     // Another build of the single executable in the same rounds (a base commit's, for before/after).
     const base = process.env.KINDLING_BENCH_BASE_SEA;
-    if (base !== undefined && base !== '') {
-      const copy = join(work, 'base-sea');
-      mkdirSync(copy);
-      cpSync(base, join(copy, 'kindling'));
-      symlinkSync('kindling', join(copy, 'ignition'));
-      runners.push({ label: 'Kindling (base single executable)', bin: join(copy, 'ignition'), env: ourEnv, flags });
-    }
+    if (base !== undefined && base !== '') runners.push(seaRunner('Kindling (base single executable)', base, 'base-sea'));
     runners.push({ label: 'Kindling (npm bin, Node 20)', bin: installKindling(work), env: ourEnv, flags });
 
     const samples = new Map<string, Record<Stage, Sample>[]>(runners.map((r) => [r.label, []]));
