@@ -7,6 +7,7 @@
 
 import { lstatSync, readlinkSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { isCleanAbsolute } from '../config/rules/paths.ts';
 import { ProvisionError } from '../report.ts';
 import { messageFor } from '../messages.ts';
 
@@ -115,5 +116,13 @@ export function isInsideRoot(root: string, host: string): boolean {
   return host === base || host.startsWith(base + sep);
 }
 
+/**
+ * `dir`/`name` for a plain name. Host paths from resolution are already normal, so they are
+ * concatenated: joining normalises the whole string again, which showed in thousand-file profiles.
+ */
+export function childPath(dir: string, name: string): string {
+  return isCleanAbsolute(dir) ? `${dir}${sep}${name}` : join(dir, name);
+}
+
 // The config's path rules decide what a clean absolute path is; resolution relies on the same test.
-export { isCleanAbsolute } from '../config/rules/paths.ts';
+export { isCleanAbsolute };

@@ -13,7 +13,7 @@ import {
 import { basename, dirname, join, sep } from 'node:path';
 import { ProvisionError } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
-import { isCleanAbsolute, isInsideRoot, resolveInRoot } from '../../system/path.ts';
+import { childPath, isCleanAbsolute, isInsideRoot, resolveInRoot } from '../../system/path.ts';
 import type { ResourceContents } from '../context.ts';
 import { isRoot } from '../../system/identity.ts';
 
@@ -30,9 +30,7 @@ export function tempPathFor(target: string): string {
 export function besideTarget(target: string, prefix: string): string {
   // The one-shot form: a Hash object per file showed up in profiles of thousand-file configs.
   const digest = oneShotHash('sha256', basename(target), 'hex').slice(0, 20);
-  const dir = dirname(target);
-  // Targets are resolved host paths, already normal: joining them again cost more than the hash.
-  return isCleanAbsolute(dir) ? `${dir}${sep}${prefix}${digest}` : join(dir, prefix + digest);
+  return childPath(dirname(target), prefix + digest);
 }
 
 export function errnoCode(error: unknown): string | undefined {
@@ -84,8 +82,7 @@ export async function resolveNode(root: string, path: string, options: { followL
     parent = await resolveInRoot(root, dir, { followLast: true, knownDirs });
     if (knownDirs.has(parent)) knownParents.set(dir, parent);
   }
-  // A parent that is the root itself may end in a separator (a root of `/`).
-  return `${parent.endsWith(sep) ? parent : parent + sep}${path.slice(cut + 1)}`;
+  return childPath(parent, path.slice(cut + 1));
 }
 
 /** Removes whatever is at `path`, recursively. */

@@ -13,7 +13,7 @@ import { dirname, join, posix } from 'node:path';
 import { ProvisionError, entry, type ConfigPath } from '../../report.ts';
 import { messageFor, type ErrorCode, type MessageArgs } from '../../messages.ts';
 import { PRESET_FILE, RESULT_FILE, SYSTEMD_UNIT_DIR } from '../../system/distro.ts';
-import { isCleanAbsolute, resolveInRoot } from '../../system/path.ts';
+import { childPath, isCleanAbsolute, resolveInRoot } from '../../system/path.ts';
 import type { Config, Node, PasswdGroup, PasswdUser, StageContext } from '../context.ts';
 import { errnoCode, lstatOrNull, resolveNode } from './atomic-write.ts';
 import { CRYPTTAB, keyFilePath, LUKS_KEY_DIR, planLuks, usesClevis, type CrypttabLuks } from './crypttab.ts';
@@ -212,9 +212,7 @@ async function resolveIn(tree: SimTree, path: string, at: ConfigPath): Promise<s
     const dir = posix.dirname(path);
     let parent = tree.parents.get(dir);
     if (parent === undefined) tree.parents.set(dir, (parent = await resolveNode(tree.root, dir, { followLast: true })));
-    const name = posix.basename(path);
-    // A resolved parent is already normal: joining it again showed in thousand-file profiles.
-    return isCleanAbsolute(parent) ? `${parent}/${name}` : join(parent, name);
+    return childPath(parent, posix.basename(path));
   } catch (error) {
     if (errnoCode(error) !== 'ENOTDIR') throw error;
     let parent = '';
