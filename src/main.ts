@@ -9,34 +9,26 @@
 import { setFlagsFromString, startupSnapshot } from 'node:v8';
 import { endsWithResult, invokedAs, isRunner, main } from './cli/dispatch.ts';
 import type { CliIo } from './cli/io.ts';
-import { logOutputPending } from './system/log.ts';
+import { INTERPRETER_ONLY_V8_FLAGS } from './cli/jit-tuning.ts';
+import { fdOutput, logOutputPending } from './system/log.ts';
 
-// A boot stage is a short process: V8's baseline and optimising compilers (Sparkplug, Maglev,
-// TurboFan) cost it more CPU, on background threads, than their code wins back before it exits,
-// even on a 1000-file config, and under emulation generated code costs more again (bench/RESULTS.md,
-// "Boot to provisioned"). The stage runner's processes therefore only interpret; the flags only
-// choose how V8 executes, never what the code does. Other commands (transpile's gzip, the Terraform
-// provider) keep the compilers.
-const RUNNER_V8_FLAGS = '--no-opt --no-maglev --no-sparkplug';
-
+// A boot stage is a short process: the stage runner's processes only interpret (the flags only
+// choose how V8 executes, never what the code does). Other commands (transpile's gzip, the
+// Terraform provider) keep the compilers; `validate` decides by the size of its input.
 function start(): void {
   const argv = process.argv.slice(2);
   const as = invokedAs(process.argv0, process.argv[1]);
-  if (isRunner(argv, as)) setFlagsFromString(RUNNER_V8_FLAGS);
-  // Getters: Node creates each stream on first access, and most commands never read stdin.
-  const written = new Set<NodeJS.WriteStream>();
+  if (isRunner(argv, as)) setFlagsFromString(INTERPRETER_ONLY_V8_FLAGS);
+  // Output goes to file descriptors 1 and 2 with write(2), as the log does: Node builds
+  // process.stdout and process.stderr on first use, which costs every short command (a pipe's
+  // socket, a file's or a terminal's stream module compiled at run time in the single executable).
+  // stdin is a getter for the same reason: most commands never read it.
   const io: CliIo = {
     get stdin() {
       return process.stdin;
     },
-    get stdout() {
-      written.add(process.stdout);
-      return process.stdout;
-    },
-    get stderr() {
-      written.add(process.stderr);
-      return process.stderr;
-    },
+    stdout: fdOutput(1, () => process.stdout),
+    stderr: fdOutput(2, () => process.stderr),
   };
   main(argv, io, as).then(
     (code) => {
@@ -46,7 +38,7 @@ function start(): void {
       // is about to go) and then tears the heap down, which costs a boot stage about 2 ms on the
       // host and more under emulation (bench/RESULTS.md). Exit at once then, unless a stream still
       // holds output (writes to files, pipes and terminals are synchronous on Linux, not everywhere).
-      const idle = [...written].every((stream) => stream.writableLength === 0) && !logOutputPending();
+      const idle = !logOutputPending();
       if (endsWithResult(argv, as) && idle) process.exit();
     },
     (error: unknown) => {

@@ -47,7 +47,7 @@ export async function warm(): Promise<void> {
 async function exerciseCli(): Promise<void> {
   const { invokedAs, main } = await import('./cli/dispatch.ts');
   let written = '';
-  const sink = { write: (chunk: string): boolean => ((written += chunk), true) } as unknown as NodeJS.WritableStream;
+  const sink = { write: (chunk: string): boolean => ((written += chunk), true) };
   const input = (text: string): NodeJS.ReadableStream =>
     (async function* () {
       yield Buffer.from(text);

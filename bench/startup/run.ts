@@ -3,7 +3,7 @@
 // against `node -e 0` of the pinned runtime. CPU per process is what the comparison uses (the
 // machine is shared, so wall times move with its load): the children's user + system time that
 // the kernel accounts to this process once it has reaped them (/proc/self/stat cutime + cstime),
-// over a batch of runs. Writes bench/RESULTS.md's "## Start-up of the single executable".
+// summed over every run of a command. Writes bench/RESULTS.md's "## Start-up of the single executable".
 // Usage: npm run build:sea && node scripts/run-ts.mjs bench/startup/run.ts [runs] [other-executable ...]
 // Extra executables (e.g. a build without the snapshot) are measured the same way, for comparison.
 
@@ -24,18 +24,24 @@ function childTicks(): number {
   return Number(fields[13]) + Number(fields[14]);
 }
 
-async function measure(command: string, args: string[], runs: number): Promise<{ cpu: number; wall: number }> {
-  const walls: number[] = [];
+/** One run of a command: its CPU in ms (whole ticks) and its wall time. */
+async function measure(command: string, args: string[]): Promise<{ cpu: number; wall: number }> {
   const before = childTicks();
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    const result = await run(command, args, { timeoutMs: 60_000 });
-    walls.push(performance.now() - start);
-    if (result.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+  const start = performance.now();
+  const result = await run(command, args, { timeoutMs: 60_000 });
+  const wall = performance.now() - start;
+  if (result.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+  return { cpu: (childTicks() - before) * TICK_MS, wall };
+}
+
+/** The items in a random order (Fisher-Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
   }
-  const cpu = ((childTicks() - before) * TICK_MS) / runs;
-  walls.sort((a, b) => a - b);
-  return { cpu, wall: walls[walls.length >> 1] as number };
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -50,9 +56,6 @@ async function main(): Promise<void> {
     const butane = join(work, 'one.bu');
     writeFileSync(butane, 'variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: /etc/motd\n      contents:\n        inline: hello\n');
     const loads = [loadAverage()];
-    // Interleaved rounds, so that a change of load touches every row alike.
-    const rounds = 4;
-    const per = Math.max(1, Math.round(runs / rounds));
     const rows = new Map<string, { cpu: number[]; wall: number[] }>();
     const add = (label: string, sample: { cpu: number; wall: number }): void => {
       const row = rows.get(label) ?? { cpu: [], wall: [] };
@@ -60,15 +63,20 @@ async function main(): Promise<void> {
       row.wall.push(sample.wall);
       rows.set(label, row);
     };
-    for (let round = 0; round < rounds; round++) {
-      add('`node -e 0` (the same runtime)', await measure(node, ['-e', '0'], per));
-      for (const exe of executables) {
-        const name = exe === executables[0] ? '`kindling`' : `\`${exe.split('/').pop()}\``;
-        add(`${name} version`, await measure(exe, ['version'], per));
-        add(`${name} validate`, await measure(exe, ['validate', config], per));
-        add(`${name} transpile`, await measure(exe, ['transpile', butane], per));
-      }
-      loads.push(loadAverage());
+    // Each round runs every command once, in a new random order, so that a change of load (the
+    // machine is shared, and it moves by tens of percent from one minute to the next) touches every
+    // row alike; runs of whole batches one after another let it fall on one row.
+    const commands: { label: string; command: string; args: string[] }[] = [{ label: '`node -e 0` (the same runtime)', command: node, args: ['-e', '0'] }];
+    for (const exe of executables) {
+      const name = exe === executables[0] ? '`kindling`' : `\`${exe.split('/').pop()}\``;
+      commands.push({ label: `${name} version`, command: exe, args: ['version'] });
+      commands.push({ label: `${name} validate`, command: exe, args: ['validate', config] });
+      commands.push({ label: `${name} transpile`, command: exe, args: ['transpile', butane] });
+    }
+    for (const { label } of commands) rows.set(label, { cpu: [], wall: [] });
+    for (let round = 0; round < runs; round++) {
+      for (const { label, command, args } of shuffled(commands)) add(label, await measure(command, args));
+      if ((round + 1) % Math.max(1, Math.floor(runs / 4)) === 0) loads.push(loadAverage());
     }
     const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
     const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
@@ -79,8 +87,8 @@ async function main(): Promise<void> {
       '',
       `Command: \`${COMMAND} ${runs}\``,
       '',
-      `Each command ${per * rounds} times in ${rounds} interleaved rounds. CPU is user + system time per process (children's`,
-      'times from /proc/self/stat, 10 ms ticks summed over the batch); × node is the ratio to `node -e 0` of the same',
+      `Each command ${runs} times, in ${runs} rounds that run every command once in a random order. CPU is user + system`,
+      "time per process (children's times from /proc/self/stat, 10 ms ticks, summed over a command's runs); × node is the ratio to `node -e 0` of the same",
       'runtime, the floor any process of this executable pays. Wall is the median of single runs and moves with the load.',
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; source ${sourceVersion()}; measured ${new Date().toISOString().slice(0, 10)};`,
       `load average (1 min) ${loads.join(', ')}.`,

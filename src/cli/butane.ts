@@ -6,12 +6,12 @@ import { messageFor } from '../messages.ts';
 import { toJson, type ProvisionError } from '../report.ts';
 import { formatPretty, formatRaw } from '../../transpiler/report-format.ts';
 import { transpile } from '../../transpiler/index.ts';
-import { describeOpenError, readAll, VERSION } from './io.ts';
+import { describeOpenError, readAll, VERSION, type CliOutput } from './io.ts';
 
 export interface ButaneIo {
   stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: CliOutput;
+  stderr: CliOutput;
   defaultCommand: 'butane' | 'kindling-transpile';
 }
 
@@ -171,10 +171,10 @@ function parseFlags(argv: string[]): Parsed {
   return { flags };
 }
 
-function useColour(flags: Flags, stderr: NodeJS.WritableStream): boolean {
+function useColour(flags: Flags, stderr: CliOutput): boolean {
   if (flags.colour === 'always') return true;
   if (flags.colour === 'never') return false;
-  return (stderr as { isTTY?: boolean }).isTTY === true && process.env.NO_COLOR === undefined;
+  return stderr.isTTY === true && process.env.NO_COLOR === undefined;
 }
 
 /** Runs the Butane CLI; returns the exit code. */
@@ -244,7 +244,7 @@ function writeReport(
   source: string,
   file: string,
   flags: Flags,
-  stderr: NodeJS.WritableStream,
+  stderr: CliOutput,
 ): void {
   if (flags.format === 'json') {
     stderr.write(`${JSON.stringify({ entries: report.map(toJson), error: error === undefined ? null : toJson(error) })}\n`);

@@ -2,8 +2,18 @@
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: CliOutput;
+  stderr: CliOutput;
+}
+
+/**
+ * Where a command writes its output: all it needs of a stream is write() of text, and isTTY for
+ * Butane's colours. The process wires file descriptors 1 and 2 here directly (src/main.ts), tests
+ * pass any stream or sink.
+ */
+export interface CliOutput {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
 }
 
 export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

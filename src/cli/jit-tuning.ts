@@ -32,3 +32,23 @@ export function tuneJitForTranspile(): void {
   applied = true;
   for (const flag of TRANSPILE_V8_FLAGS) setFlagsFromString(flag);
 }
+
+/**
+ * Interpreter only: what the stage runner's processes use (src/main.ts). A short process spends
+ * more CPU in V8's baseline and optimising compilers, on a background thread, than their code wins
+ * back before it exits (bench/RESULTS.md, "Boot to provisioned").
+ */
+export const INTERPRETER_ONLY_V8_FLAGS = '--no-opt --no-maglev --no-sparkplug';
+
+/**
+ * Up to this many characters of config, `validate` runs interpreted too. Measured with the single
+ * executable (CPU per process, bench/RESULTS.md, "Start-up of the single executable"): a one-file
+ * config 1.5 ms less, 1000 files (110 kB) 84-89 against 105 ms, 3000 files (310 kB) even, and
+ * 10000 files (1 MB) 0.20 against 0.11 s, where the compilers pay off.
+ */
+export const SMALL_INPUT_CHARS = 256 * 1024;
+
+/** Sets INTERPRETER_ONLY_V8_FLAGS for the rest of the process when its input is small. */
+export function tuneJitForInput(chars: number): void {
+  if (chars <= SMALL_INPUT_CHARS) setFlagsFromString(INTERPRETER_ONLY_V8_FLAGS);
+}

@@ -6,6 +6,7 @@ import { parseConfig } from '../config/index.ts';
 import { formatIgnitionLine, isFatal, toJson } from '../report.ts';
 import { formatHuman } from './excerpt.ts';
 import { describeOpenError, readAll, VERSION, type CliIo } from './io.ts';
+import { tuneJitForInput } from './jit-tuning.ts';
 
 type Format = 'ignition' | 'human' | 'json';
 
@@ -60,7 +61,8 @@ export async function runValidate(argv: string[], io: CliIo, name: 'ignition-val
     return 1;
   }
 
-  const result = parseConfig(text);
+  tuneJitForInput(text.length);
+  const result = parseConfig(text, { translate: false });
   if (format === 'json') {
     const entries = result.failure ? [result.failure] : result.report;
     const valid = result.failure === undefined && !isFatal(result.report);

@@ -26,8 +26,12 @@ export interface ParseResult {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Parses and validates an Ignition config of any supported version. */
-export function parseConfig(text: string): ParseResult {
+/**
+ * Parses and validates an Ignition config of any supported version. With `translate: false` the
+ * result has no config, only the findings: what `validate` needs, without translating the
+ * document up to the newest spec version.
+ */
+export function parseConfig(text: string, options: { translate?: boolean } = {}): ParseResult {
   if (text.length === 0) return { report: [], failure: entry('error', 'EMPTY_CONFIG', undefined) };
   const parsed = parseJson(text);
   const bytes = Buffer.from(text, 'utf8');
@@ -57,14 +61,16 @@ export function parseConfig(text: string): ParseResult {
   const version = gate.version;
   const root = parsed.value as Record<string, unknown>;
 
-  // Only a document with a fractional, exponent or very long number needs literal spellings.
-  const suspicious = hasUnusualNumber(text);
-  const literalAt = suspicious
-    ? (path: ConfigPath): string | undefined => {
-        const { node, complete } = findNode(positions(), path);
-        return complete ? bytes.subarray(node.start, node.end).toString('utf8') : undefined;
-      }
-    : undefined;
+  // Only a document with a fractional, exponent or very long number needs literal spellings, and
+  // only an integer field asks for one: the text is scanned for such numbers at the first ask, so
+  // a config without integer fields never pays for the scan (nor for compiling its pattern).
+  let suspicious: boolean | undefined;
+  const literalAt = (path: ConfigPath): string | undefined => {
+    suspicious ??= hasUnusualNumber(text);
+    if (!suspicious) return undefined;
+    const { node, complete } = findNode(positions(), path);
+    return complete ? bytes.subarray(node.start, node.end).toString('utf8') : undefined;
+  };
   const decoded = decodeConfig(root, version, literalAt);
   if (decoded.mismatches.length > 0) {
     const first = firstInText(decoded.mismatches, positions());
@@ -73,7 +79,7 @@ export function parseConfig(text: string): ParseResult {
 
   const report = [...validateSemantics(decoded.value, version), ...decoded.unused];
   correlateJson(report, bytes);
-  if (isFatal(report)) return { version, report };
+  if (isFatal(report) || options.translate === false) return { version, report };
   return { version, report, config: translateUp(decoded.value, version, { inPlace: true }) as Config };
 }
 

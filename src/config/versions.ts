@@ -39,6 +39,8 @@ export function atLeast(version: SpecVersion, minimum: SpecVersion): boolean {
  * metadata makes an otherwise supported version unsupported.
  */
 export function readSpecVersion(value: string): SpecVersion | 'unparseable' | 'unsupported' {
+  // A supported version spelled canonically, as nearly every config has it, parses to itself.
+  if (isSpecVersion(value)) return value;
   const m = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/.exec(value);
   if (m === null) return 'unparseable';
   const [, major, minor, patch, pre, build] = m;

@@ -5,7 +5,7 @@
 // config needs networking at all.
 
 import { mkdirSync, rmSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { rename } from '../system/fs-async.ts';
 import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { fetchAll, type FetchContext, type Resource, type ResourceRef } from '../resource/index.ts';

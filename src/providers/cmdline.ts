@@ -1,7 +1,7 @@
 // The kernel command line: word splitting as the kernel does it, and the parameters that pick the
 // platform, the config URL and first boot, in both upstream's (ignition.*) and Flatcar's spellings.
 // Pure except for reading the file named by IGNITION_KERNEL_CMDLINE_PATH (default /proc/cmdline).
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../system/fs-async.ts';
 
 export const DEFAULT_CMDLINE_PATH = '/proc/cmdline';
 

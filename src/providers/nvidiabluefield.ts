@@ -1,7 +1,7 @@
 // NVIDIA BlueField DPUs: the config arrives through the boot FIFO exposed by the mlxbf_bootctl
 // driver in sysfs; trailing NULs are padding. An empty FIFO means no config.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../system/fs-async.ts';
 import { join } from 'node:path';
 import type { Provider } from './types.ts';
 import { userDataToConfig } from './user-data.ts';

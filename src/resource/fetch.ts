@@ -3,7 +3,7 @@
 // scheme -> decompress -> hash -> sink, and nothing reaches the caller unverified.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { unlink } from '../system/fs-async.ts';
 import { join } from 'node:path';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

@@ -2,7 +2,7 @@
 // shallowest first, creating missing mount points 0755. If one mount fails, the ones already
 // made are undone before the error is reported, so a failed stage leaves nothing mounted. The
 // created mount points are handed on, so the files stage can give those in a home to its user.
-import { lstat, mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from '../system/fs-async.ts';
 import { join } from 'node:path';
 import { entry, type ConfigPath } from '../report.ts';
 import { mountOrder, waitForDevice } from '../system/devices.ts';

@@ -106,6 +106,23 @@ export function fdWriter(fd: number, stream: () => NodeJS.WritableStream): (text
   };
 }
 
+/**
+ * A command's output on file descriptor `fd` through fdWriter, for the CLI (src/main.ts): only
+ * write() of text and isTTY, which asks the descriptor itself instead of building the stream.
+ */
+export function fdOutput(fd: number, stream: () => NodeJS.WritableStream): { write(text: string): boolean; readonly isTTY: boolean } {
+  const write = fdWriter(fd, stream);
+  return {
+    write(text) {
+      write(text);
+      return true;
+    },
+    get isTTY() {
+      return process.getBuiltinModule('node:tty').isatty(fd);
+    },
+  };
+}
+
 /** The streams fdWriter fell back to: they may still hold output when the process wants to exit. */
 const fallbackStreams = new Set<NodeJS.WritableStream>();
 

@@ -13,10 +13,11 @@ import { HOLD_OPEN, startGrpcServer, type RunningServer } from './grpc.ts';
 import { checkClientCertificate, createServerCertificate } from './certificate.ts';
 import { handshakeLine, hasMagicCookie, negotiateProtocol, NOT_A_PROGRAM } from './handshake.ts';
 import { providerService } from './provider.ts';
+import type { CliOutput } from '../cli/io.ts';
 
 export interface ProviderIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: CliOutput;
+  stderr: CliOutput;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -24,7 +25,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** How often the parent is checked for: an orphaned provider would otherwise wait forever. */
 const PARENT_POLL_MS = 500;
 
-function logger(stderr: NodeJS.WritableStream): (level: string, message: string) => void {
+function logger(stderr: CliOutput): (level: string, message: string) => void {
   return (level, message) => {
     stderr.write(`${new Date().toISOString()} [${level}] terraform-provider-ct: ${message}\n`);
   };

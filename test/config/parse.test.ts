@@ -2,6 +2,7 @@
 // from Debian's ignition-validate 2.14 runs (with today's upstream wording, ignition-spec.md §14).
 import { describe, expect, test } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
+import { readSpecVersion, SPEC_VERSIONS } from '../../src/config/versions.ts';
 import { formatIgnitionLine } from '../../src/report.ts';
 
 const lines = (text: string): string[] => parseConfig(text).report.map(formatIgnitionLine);
@@ -137,5 +138,45 @@ describe('parse failures', () => {
     expect(result.version).toBe('3.0.0');
     expect(result.config?.ignition?.version).toBe('3.7.0-experimental');
     expect(result.config?.storage?.files?.[0]?.mode).toBe(420);
+  });
+});
+
+describe('readSpecVersion', () => {
+  test('every supported version, spelled canonically, reads as itself', () => {
+    for (const version of SPEC_VERSIONS) expect(readSpecVersion(version)).toBe(version);
+  });
+
+  test.each([
+    { value: '03.4.00', out: '3.4.0' },
+    { value: '3.7.0-experimental', out: '3.7.0-experimental' },
+    { value: '3.4.0+build', out: 'unsupported' },
+    { value: '3.6.0-experimental', out: 'unsupported' },
+    { value: '2.2.0', out: 'unsupported' },
+    { value: '3.4', out: 'unparseable' },
+    { value: ' 3.4.0', out: 'unparseable' },
+    { value: '3.4.0 ', out: 'unparseable' },
+    { value: '99999999999999999999.0.0', out: 'unparseable' },
+  ])('$value reads as $out, as go-semver spells and compares it', ({ value, out }) => {
+    expect(readSpecVersion(value)).toBe(out);
+  });
+});
+
+describe('parseConfig without translation', () => {
+  test.each([
+    '{"ignition":{"version":"3.3.0"},"storage":{"files":[{"path":"/etc/hello.txt","mode":420,"contents":{"source":"data:,hello%0A"}}]}}',
+    '{"ignition":{"version":"3.3.0"},"passwd":{"users":[{"name":"a","uid":1e3}]}}',
+    '{"ignition":{"version":"3.4.0"},"storage":{"files":[{"path":"/etc//x"}]},"unknown":1}',
+    '{"ignition":{"version":"9.9.9"}}',
+  ])('gives the same findings and version as the full pipeline, and no config: %s', (text) => {
+    const full = parseConfig(text);
+    const checked = parseConfig(text, { translate: false });
+    expect(checked.config).toBeUndefined();
+    expect(checked.version).toBe(full.version);
+    expect(checked.report.map(formatIgnitionLine)).toEqual(full.report.map(formatIgnitionLine));
+    expect(checked.failure?.message).toBe(full.failure?.message);
+  });
+
+  test('the full pipeline still gives the config translated to the newest version', () => {
+    expect(parseConfig('{"ignition":{"version":"3.3.0"}}').config?.ignition?.version).toBe('3.7.0-experimental');
   });
 });

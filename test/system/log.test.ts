@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { createLogger, defaultSink, fdWriter, logOutputPending, memorySink, prioritySink, stdoutSink } from '../../src/system/log.ts';
+import { createLogger, defaultSink, fdOutput, fdWriter, logOutputPending, memorySink, prioritySink, stdoutSink } from '../../src/system/log.ts';
 
 describe('createLogger', () => {
   test('an operation logs one line with its number, target and result', async () => {
@@ -110,5 +110,21 @@ describe('fdWriter', () => {
       closeSync(fd);
       expect(stuck.writableLength).toBeGreaterThan(0);
       expect(logOutputPending()).toBe(true);
+    }));
+
+  test('fdOutput writes command output to the descriptor and answers isTTY without the stream', () =>
+    inScratchDir((dir) => {
+      const fd = openSync(join(dir, 'out'), 'w');
+      const kept = keepingStream();
+      const output = fdOutput(fd, kept.stream);
+      expect(output.write('Kindling 0.1.0\n')).toBe(true);
+      expect(output.isTTY).toBe(false);
+      closeSync(fd);
+      expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('Kindling 0.1.0\n');
+      expect(kept.asked()).toBe(0);
+      const readOnly = readOnlyFd(dir);
+      fdOutput(readOnly, kept.stream).write('refused\n');
+      closeSync(readOnly);
+      expect(kept.text()).toBe('refused\n');
     }));
 });

@@ -2,8 +2,9 @@
 // uses; skipped when the config has no storage devices at all. The LUKS keys the files stage
 // must store in the root are returned (base64 by volume name) with every volume's LUKS UUID, for
 // the engine to hand to the files stage, which then need not probe devices.
-import { access, constants } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { access } from '../../system/fs-async.ts';
 import type { Config, LuksRecord, Stage, StageContext } from '../context.ts';
 import { waitForDevice } from '../../system/devices.ts';
 import { createFilesystem, isBlockFilesystem } from './filesystems.ts';

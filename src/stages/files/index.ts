@@ -7,7 +7,7 @@
 // the rollback it was killed in) and ends in the same tree.
 
 import { rmSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { unlink } from '../../system/fs-async.ts';
 import { dirname, resolve } from 'node:path';
 import { relativeToRoot, resolveInRoot } from '../../system/path.ts';
 import type { Config, Stage } from '../context.ts';
