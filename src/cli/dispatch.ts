@@ -131,7 +131,16 @@ async function runTerraformMirror(argv: string[], io: CliIo): Promise<number> {
 async function runTranspile(argv: string[], io: CliIo, defaultCommand: 'butane' | 'kindling-transpile'): Promise<number> {
   tuneJitForTranspile();
   const { runButane } = await import('./butane.ts');
-  return runButane(argv, { ...io, defaultCommand });
+  // Not a spread of io: that would read its stdin getter, and building process.stdin (for a file
+  // or /dev/null, a file stream that loads node:fs/promises) costs every transpile of a named file.
+  return runButane(argv, {
+    get stdin() {
+      return io.stdin;
+    },
+    stdout: io.stdout,
+    stderr: io.stderr,
+    defaultCommand,
+  });
 }
 
 /** Lets `kindling apply` take Butane: anything that is not a JSON object is transpiled first. */

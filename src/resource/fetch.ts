@@ -2,11 +2,10 @@
 // reads a small one (configs, CAs) into memory, fetchAll runs many with a bound. Every path goes
 // scheme -> decompress -> hash -> sink, and nothing reaches the caller unverified.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { unlink } from '../system/fs-async.ts';
 import { join } from 'node:path';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createFileSink, unlink } from '../system/fs-async.ts';
 import { ProvisionError, type ConfigPath } from '../report.ts';
 import type { FetchContext } from './context.ts';
 import { openData } from './data.ts';
@@ -37,10 +36,10 @@ export const defaultConcurrency = 8;
 export async function fetchResource(resource: Resource, ctx: FetchContext, path: ConfigPath = [], options: FetchOptions = {}): Promise<FetchedFile> {
   const file = join(options.dir ?? ctx.tmpDir, `.kindling-fetch-${randomUUID()}`);
   let size = 0;
-  let sink: WriteStream | undefined;
+  let sink: Writable | undefined;
   try {
     await transfer(resource, ctx, path, options, (sourceStream, stages) => {
-      sink = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+      sink = createFileSink(file, 0o600);
       return pipeline([sourceStream, ...stages, counter((n) => (size += n)), sink]);
     });
     return { file, size };

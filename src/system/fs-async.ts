@@ -4,6 +4,7 @@
 // (bench/RESULTS.md, "Start-up of the single executable"), while node:fs is part of every Node
 // process already. Errors are the same objects with the same codes and messages.
 import * as fs from 'node:fs';
+import { Writable } from 'node:stream';
 
 type Callback<T> = (error: NodeJS.ErrnoException | null, value: T) => void;
 
@@ -87,4 +88,42 @@ export async function openForReading(path: string): Promise<ReadHandle> {
     read: (buffer, position) => call<number>((done) => fs.read(fd, buffer, 0, buffer.length, position, done)),
     close: () => call<void>((done) => fs.close(fd, (error) => done(error, undefined))),
   };
+}
+
+/**
+ * A stream into a new file at `path` (it must not exist; `mode` as created), for the fetcher's
+ * downloads. Not fs.createWriteStream: its module loads node:fs/promises and readline with it, all
+ * compiled at run time in the single executable. The file is open once the stream has constructed,
+ * written in order with every short write continued, and closed when the stream is destroyed,
+ * which it is after 'finish' or an error; 'close' comes after the descriptor is closed.
+ */
+export function createFileSink(path: string, mode: number): Writable {
+  let fd: number | undefined;
+  const writeAll = (chunk: Buffer, from: number, done: (error?: Error | null) => void): void => {
+    fs.write(fd as number, chunk, from, chunk.length - from, null, (error, written) => {
+      if (error !== null) done(error);
+      else if (from + written < chunk.length) writeAll(chunk, from + written, done);
+      else done();
+    });
+  };
+  return new Writable({
+    construct(done) {
+      fs.open(path, 'wx', mode, (error, opened) => {
+        fd = opened;
+        done(error);
+      });
+    },
+    write(chunk: Buffer, _encoding, done) {
+      writeAll(chunk, 0, done);
+    },
+    destroy(error, done) {
+      if (fd === undefined) {
+        done(error);
+        return;
+      }
+      const open = fd;
+      fd = undefined;
+      fs.close(open, (closeError) => done(error ?? closeError));
+    },
+  });
 }

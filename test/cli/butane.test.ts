@@ -185,3 +185,20 @@ function mkdirFiles(files: string): void {
   mkdirSync(files);
   writeFileSync(join(files, 'inside'), 'inside-text');
 }
+
+describe('standard input', () => {
+  test('`kindling transpile FILE` never asks for stdin, which Node would have to build', async () => {
+    const { main } = await import('../../src/cli/dispatch.ts');
+    let text = '';
+    const sink = { write: (chunk: string): boolean => ((text += chunk), true) };
+    const io = {
+      get stdin(): NodeJS.ReadableStream {
+        throw new Error('stdin was read');
+      },
+      stdout: sink,
+      stderr: sink,
+    };
+    expect(await main(['transpile', file('no-stdin.bu', simple)], io, undefined)).toBe(0);
+    expect(text).toBe(`${simpleJson}\n`);
+  });
+});

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { transpileV8Flags } from '../../src/cli/jit-tuning.ts';
+import { INTERPRETER_ONLY_V8_FLAGS, transpileV8Flags } from '../../src/cli/jit-tuning.ts';
 import { run, runSync } from '../helpers/process.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -39,5 +39,17 @@ describe('transpile V8 flags', () => {
       outputs.push(result.stdout);
     }
     expect(new Set(outputs).size).toBe(1);
+  });
+
+  test('validate of a small config interprets with flags each runtime knows, and says nothing on stderr', async () => {
+    const config = '{"ignition":{"version":"3.4.0"},"storage":{"files":[{"path":"/etc/motd","contents":{"source":"data:,hello"}}]}}';
+    for (const { name, node } of runtimes) {
+      const known = (await run(node, ['--v8-options'], { check: true })).stdout;
+      for (const flag of INTERPRETER_ONLY_V8_FLAGS.split(' ')) {
+        expect(known, `${name} knows ${flag}`).toMatch(new RegExp(`^\\s+--${flag.replace(/^--no-/, '')} `, 'm'));
+      }
+      const result = await run(node, [BUNDLE, 'validate', '-'], { input: config });
+      expect({ name, code: result.exitCode, stdout: result.stdout, stderr: result.stderr }).toEqual({ name, code: 0, stdout: '', stderr: '' });
+    }
   });
 });

@@ -1,9 +1,11 @@
 // src/system/fs-async.ts stands in for node:fs/promises in the runner and the CLI: each call must
 // give what fs/promises gives, errors included (callers match on their codes and print messages).
-import { constants, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as promises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as fsAsync from '../../src/system/fs-async.ts';
 
@@ -88,5 +90,33 @@ describe('fs-async against node:fs/promises', () => {
       await handle.close();
     }
     expect((await rejection(fsAsync.openForReading(join(dir, 'missing')))).code).toBe('ENOENT');
+  });
+
+  test('createFileSink writes a new file in order, with its mode, and refuses one that exists', async () => {
+    const path = join(dir, 'download');
+    const chunks = Array.from({ length: 50 }, (_, i) => Buffer.alloc(4096 + i, i));
+    await pipeline(Readable.from(chunks), fsAsync.createFileSink(path, 0o600));
+    expect(readFileSync(path)).toEqual(Buffer.concat(chunks));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const refused = await rejection(pipeline(Readable.from([Buffer.from('other')]), fsAsync.createFileSink(path, 0o600)));
+    expect(refused.code).toBe('EEXIST');
+    expect(readFileSync(path)).toEqual(Buffer.concat(chunks));
+  });
+
+  test('createFileSink closes the file it made when the source fails, and then says close', async () => {
+    const path = join(dir, 'partial');
+    const sink = fsAsync.createFileSink(path, 0o600);
+    const closed = new Promise<void>((done) => sink.once('close', () => done()));
+    const source = new Readable({
+      read() {
+        this.push(Buffer.from('some'));
+        this.destroy(new Error('connection reset'));
+      },
+    });
+    expect((await rejection(pipeline(source, sink))).message).toBe('connection reset');
+    await closed;
+    expect(sink.closed).toBe(true);
+    expect(readdirSync(dir)).toContain('partial');
+    await fsAsync.unlink(path);
   });
 });
