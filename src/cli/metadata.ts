@@ -1,9 +1,9 @@
 // `kindling metadata`: Afterburn's `multi` for the platforms we know. Attributes to an environment
 // file (AFTERBURN_* or, with --flatcar, COREOS_*), SSH keys to ~user/.ssh/authorized_keys.d/,
 // the hostname to a file, and the platform check-in. Unsupported actions only warn, as upstream.
-import { chmod, chown, mkdir, rename, writeFile } from '../system/fs-async.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { chmod, chown, mkdir, rename, writeFile } from '../system/fs-async.ts';
 import { attributesFile, truncateHostname } from '../providers/afterburn.ts';
 import { cmdlinePath, readKernelParams, platformForOemId } from '../providers/cmdline.ts';
 import { CHECK_IN_DEADLINE_MS, withDeadline } from '../providers/hooks.ts';

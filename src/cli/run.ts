@@ -1,9 +1,9 @@
 // `kindling run`, the `ignition` entry point (upstream's Go-style flags, so dracut units and test
 // harnesses written for Ignition call it unchanged), and `kindling apply` for image builders.
 
-import { mkdtemp, readFile, rm } from '../system/fs-async.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mkdtemp, readFile, rm } from '../system/fs-async.ts';
 import { DEFAULT_OPTIONS, isStage, STAGES, type RunOptions } from '../engine/options.ts';
 import { runStage } from '../engine/run.ts';
 import { formatIgnitionLine, ProvisionError } from '../report.ts';

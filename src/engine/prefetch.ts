@@ -5,8 +5,8 @@
 // config needs networking at all.
 
 import { mkdirSync, rmSync } from 'node:fs';
-import { rename } from '../system/fs-async.ts';
 import { join } from 'node:path';
+import { rename } from '../system/fs-async.ts';
 import type { Config } from '../config/index.ts';
 import { fetchAll, type FetchContext, type Resource, type ResourceRef } from '../resource/index.ts';
 import { isInline, readInline } from '../resource/inline.ts';

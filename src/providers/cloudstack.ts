@@ -1,8 +1,8 @@
 // Apache CloudStack: the config drive (`/cloudstack/userdata/user_data.txt`) raced against the
 // virtual router's metadata service, whose address is the DHCP server of a networkd lease
 // (SERVER_ADDRESS= in /run/systemd/netif/leases/<ifindex>). Always needs the network.
-import { readdir, readFile } from '../system/fs-async.ts';
 import { join } from 'node:path';
+import { readdir, readFile } from '../system/fs-async.ts';
 import { baseUrl } from './endpoint.ts';
 import { fetchAttributes, keyLines } from './attributes.ts';
 import { getTextOrUndefined, metadataRequest, requireNetwork } from './http.ts';

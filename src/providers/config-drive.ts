@@ -2,8 +2,8 @@
 // CD-ROM), mounted read-only in a fresh directory while one file is read, then unmounted. Without
 // udev there are no /dev/disk/by-label links, so blkid probes the devices (system/devices.ts).
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rmdir } from '../system/fs-async.ts';
 import { join } from 'node:path';
+import { mkdir, mkdtemp, readFile, rmdir } from '../system/fs-async.ts';
 import { entry } from '../report.ts';
 import { findByTag } from '../system/devices.ts';
 import type { ProviderContext } from './types.ts';

@@ -1,8 +1,8 @@
 // Hyper-V: the config is in KVP pool 0 (records of a 512-byte key and a 2048-byte value, both NUL
 // padded), under `ignition.config`, or split over `ignition.config.0`, `.1`, ... because a value
 // holds only about 1 KiB. The pool file is read below sysRoot.
-import { readFile } from '../system/fs-async.ts';
 import { join } from 'node:path';
+import { readFile } from '../system/fs-async.ts';
 import type { Provider } from './types.ts';
 import { userDataToConfig } from './user-data.ts';
 

@@ -1,8 +1,8 @@
 // NVIDIA BlueField DPUs: the config arrives through the boot FIFO exposed by the mlxbf_bootctl
 // driver in sysfs; trailing NULs are padding. An empty FIFO means no config.
 import { existsSync } from 'node:fs';
-import { readFile } from '../system/fs-async.ts';
 import { join } from 'node:path';
+import { readFile } from '../system/fs-async.ts';
 import type { Provider } from './types.ts';
 import { userDataToConfig } from './user-data.ts';
 

@@ -2,8 +2,8 @@
 // shallowest first, creating missing mount points 0755. If one mount fails, the ones already
 // made are undone before the error is reported, so a failed stage leaves nothing mounted. The
 // created mount points are handed on, so the files stage can give those in a home to its user.
-import { lstat, mkdir } from '../system/fs-async.ts';
 import { join } from 'node:path';
+import { lstat, mkdir } from '../system/fs-async.ts';
 import { entry, type ConfigPath } from '../report.ts';
 import { mountOrder, waitForDevice } from '../system/devices.ts';
 import type { Config, Stage, StageContext } from './context.ts';

@@ -2,9 +2,9 @@
 // hex-encoded; reuse of a matching LUKS2 volume; luksFormat, luksOpen --persistent, clevis bind.
 // Keys of volumes without clevis are handed back so the files stage can store them in the root.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from '../../system/fs-async.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mkdtemp, readFile, rm, writeFile } from '../../system/fs-async.ts';
 import { entry, type ConfigPath } from '../../report.ts';
 import { probe, waitForDevice, type DeviceContext } from '../../system/devices.ts';
 import type { ResourceContents } from '../context.ts';

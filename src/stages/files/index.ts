@@ -7,8 +7,8 @@
 // the rollback it was killed in) and ends in the same tree.
 
 import { rmSync } from 'node:fs';
-import { unlink } from '../../system/fs-async.ts';
 import { dirname, resolve } from 'node:path';
+import { unlink } from '../../system/fs-async.ts';
 import { relativeToRoot, resolveInRoot } from '../../system/path.ts';
 import type { Config, Stage } from '../context.ts';
 import { forgetKnownDirs, mkdirParents, sweepTemps } from './atomic-write.ts';
