@@ -67,7 +67,7 @@ function allowed(file: string, to: string): boolean {
   if (file === 'src/report.ts') return to === 'src/messages.ts';
   if (under(file, 'src/config')) return under(to, 'src/config', 'schemas', ...base);
   if (under(file, 'src/system')) return under(to, 'src/system', 'src/config', 'schemas', ...base);
-  if (under(file, 'src/resource')) return under(to, 'src/resource', 'src/config', 'src/system/log.ts', 'schemas', ...base);
+  if (under(file, 'src/resource')) return under(to, 'src/resource', 'src/config', 'src/system/log.ts', 'src/system/fs-async.ts', 'schemas', ...base);
   if (under(file, 'src/stages')) {
     const from = stageOf(file);
     const into = stageOf(to);

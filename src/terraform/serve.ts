@@ -13,11 +13,15 @@ import { HOLD_OPEN, startGrpcServer, type RunningServer } from './grpc.ts';
 import { checkClientCertificate, createServerCertificate } from './certificate.ts';
 import { handshakeLine, hasMagicCookie, negotiateProtocol, NOT_A_PROGRAM } from './handshake.ts';
 import { providerService } from './provider.ts';
-import type { CliOutput } from '../cli/io.ts';
 
+/** Where the provider writes: text only (the CLI hands it file descriptors 1 and 2). */
 export interface ProviderIo {
-  stdout: CliOutput;
-  stderr: CliOutput;
+  stdout: ProviderOutput;
+  stderr: ProviderOutput;
+}
+
+interface ProviderOutput {
+  write(text: string): unknown;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -25,7 +29,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** How often the parent is checked for: an orphaned provider would otherwise wait forever. */
 const PARENT_POLL_MS = 500;
 
-function logger(stderr: CliOutput): (level: string, message: string) => void {
+function logger(stderr: ProviderOutput): (level: string, message: string) => void {
   return (level, message) => {
     stderr.write(`${new Date().toISOString()} [${level}] terraform-provider-ct: ${message}\n`);
   };
