@@ -38,8 +38,7 @@ function start(): void {
       // is about to go) and then tears the heap down, which costs a boot stage about 2 ms on the
       // host and more under emulation (bench/RESULTS.md). Exit at once then, unless a stream still
       // holds output (writes to files, pipes and terminals are synchronous on Linux, not everywhere).
-      const idle = !logOutputPending();
-      if (endsWithResult(argv, as) && idle) process.exit();
+      if (endsWithResult(argv, as) && !logOutputPending()) process.exit();
     },
     (error: unknown) => {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

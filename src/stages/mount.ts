@@ -2,8 +2,8 @@
 // shallowest first, creating missing mount points 0755. If one mount fails, the ones already
 // made are undone before the error is reported, so a failed stage leaves nothing mounted. The
 // created mount points are handed on, so the files stage can give those in a home to its user.
+import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { lstat, mkdir } from '../system/fs-async.ts';
 import { entry, type ConfigPath } from '../report.ts';
 import { mountOrder, waitForDevice } from '../system/devices.ts';
 import type { Config, Stage, StageContext } from './context.ts';
@@ -15,17 +15,18 @@ export interface MountOutcome {
   createdDirectories: string[];
 }
 
-/** Creates the mount point's missing components; any existing non-directory (even a symlink) fails. */
-async function ensureMountPoint(root: string, mountPath: string, path: ConfigPath, created: string[]): Promise<void> {
+/**
+ * Creates the mount point's missing components; any existing non-directory (even a symlink) fails.
+ * Synchronous, as the engine's own small local I/O: a thread-pool round trip per component would
+ * also start libuv's worker threads in a stage that otherwise never needs them.
+ */
+function ensureMountPoint(root: string, mountPath: string, path: ConfigPath, created: string[]): void {
   let relative = '';
   for (const component of mountPath.split('/').filter((c) => c !== '')) {
     relative = `${relative}/${component}`;
-    const info = await lstat(join(root, relative)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
+    const info = lstatSync(join(root, relative), { throwIfNoEntry: false });
     if (info === undefined) {
-      await mkdir(join(root, relative), { mode: 0o755 });
+      mkdirSync(join(root, relative), { mode: 0o755 });
       created.push(relative);
     } else if (!info.isDirectory()) {
       throw entry('error', 'MOUNT_NON_DIRECTORY', path, mountPath, relative);
@@ -43,7 +44,7 @@ export async function runMount(config: Config, ctx: StageContext): Promise<Mount
       const mountPath = fs.path ?? '';
       const target = join(ctx.root, mountPath);
       await ctx.log.op('mounting', target, async () => {
-        await ensureMountPoint(ctx.root, mountPath, [...path, 'path'], outcome.createdDirectories);
+        ensureMountPoint(ctx.root, mountPath, [...path, 'path'], outcome.createdDirectories);
         // A virtiofs device is a tag of the host share, not a node to wait for.
         const device = fs.format === 'virtiofs' ? fs.device : await waitForDevice(ctx, fs.device, [...path, 'device']);
         const options = (fs.mountOptions ?? []).join(',');

@@ -1,6 +1,6 @@
 // The few asynchronous file operations the runner and the CLI need, on node:fs's callback API.
 // Why not node:fs/promises: loading it also loads readline, the REPL's history module and fs
-// watchers, 0.39 MB of the single executable's startup snapshot that every process deserializes
+// watchers, 0.17 MB of the single executable's startup snapshot that every process deserializes
 // (bench/RESULTS.md, "Start-up of the single executable"), while node:fs is part of every Node
 // process already. Errors are the same objects with the same codes and messages.
 import * as fs from 'node:fs';
@@ -10,6 +10,11 @@ type Callback<T> = (error: NodeJS.ErrnoException | null, value: T) => void;
 
 function call<T>(run: (done: Callback<T>) => void): Promise<T> {
   return new Promise((resolve, reject) => run((error, value) => (error === null ? resolve(value) : reject(error))));
+}
+
+/** call() for the operations whose callback gets only an error. */
+function settle(run: (done: (error: NodeJS.ErrnoException | null) => void) => void): Promise<void> {
+  return call<void>((done) => run((error) => done(error, undefined)));
 }
 
 /**
@@ -29,11 +34,11 @@ export function readFile(path: string, encoding?: 'utf8'): Promise<Buffer | stri
 }
 
 export function writeFile(path: string, data: string | Uint8Array, options: { mode: number }): Promise<void> {
-  return call<void>((done) => fs.writeFile(path, data, options, (error) => done(error, undefined)));
+  return settle((done) => fs.writeFile(path, data, options, done));
 }
 
 export function mkdir(path: string, options: { recursive?: boolean; mode?: number }): Promise<void> {
-  return call<void>((done) => fs.mkdir(path, options, (error) => done(error, undefined)));
+  return settle((done) => fs.mkdir(path, options, done));
 }
 
 export function mkdtemp(prefix: string): Promise<string> {
@@ -41,53 +46,31 @@ export function mkdtemp(prefix: string): Promise<string> {
 }
 
 export function rm(path: string, options: { recursive: boolean; force: boolean }): Promise<void> {
-  return call<void>((done) => fs.rm(path, options, (error) => done(error, undefined)));
+  return settle((done) => fs.rm(path, options, done));
 }
 
 export function rmdir(path: string): Promise<void> {
-  return call<void>((done) => fs.rmdir(path, (error) => done(error, undefined)));
+  return settle((done) => fs.rmdir(path, done));
 }
 
 export function unlink(path: string): Promise<void> {
-  return call<void>((done) => fs.unlink(path, (error) => done(error, undefined)));
+  return settle((done) => fs.unlink(path, done));
 }
 
 export function rename(from: string, to: string): Promise<void> {
-  return call<void>((done) => fs.rename(from, to, (error) => done(error, undefined)));
+  return settle((done) => fs.rename(from, to, done));
 }
 
 export function chmod(path: string, mode: number): Promise<void> {
-  return call<void>((done) => fs.chmod(path, mode, (error) => done(error, undefined)));
+  return settle((done) => fs.chmod(path, mode, done));
 }
 
 export function chown(path: string, uid: number, gid: number): Promise<void> {
-  return call<void>((done) => fs.chown(path, uid, gid, (error) => done(error, undefined)));
-}
-
-export function lstat(path: string): Promise<fs.Stats> {
-  return call<fs.Stats>((done) => fs.lstat(path, done));
+  return settle((done) => fs.chown(path, uid, gid, done));
 }
 
 export function readdir(path: string): Promise<string[]> {
   return call<string[]>((done) => fs.readdir(path, done));
-}
-
-export function access(path: string, mode: number): Promise<void> {
-  return call<void>((done) => fs.access(path, mode, (error) => done(error, undefined)));
-}
-
-/** A file open for reading at given positions (one read(2) per call, as FileHandle.read). */
-export interface ReadHandle {
-  read(buffer: Buffer, position: number): Promise<number>;
-  close(): Promise<void>;
-}
-
-export async function openForReading(path: string): Promise<ReadHandle> {
-  const fd = await call<number>((done) => fs.open(path, 'r', done));
-  return {
-    read: (buffer, position) => call<number>((done) => fs.read(fd, buffer, 0, buffer.length, position, done)),
-    close: () => call<void>((done) => fs.close(fd, (error) => done(error, undefined))),
-  };
 }
 
 /**

@@ -2,9 +2,8 @@
 // uses; skipped when the config has no storage devices at all. The LUKS keys the files stage
 // must store in the root are returned (base64 by volume name) with every volume's LUKS UUID, for
 // the engine to hand to the files stage, which then need not probe devices.
-import { constants } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { access } from '../../system/fs-async.ts';
 import type { Config, LuksRecord, Stage, StageContext } from '../context.ts';
 import { waitForDevice } from '../../system/devices.ts';
 import { createFilesystem, isBlockFilesystem } from './filesystems.ts';
@@ -20,11 +19,12 @@ export interface DisksOutcome {
   luksUuids: Record<string, string>;
 }
 
-async function commandExists(command: string): Promise<boolean> {
+/** Whether `command` is an executable on PATH; synchronous, as the engine's small local I/O. */
+function commandExists(command: string): boolean {
   const candidates = command.includes('/') ? [command] : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, command));
   for (const candidate of candidates) {
     try {
-      await access(candidate, constants.X_OK);
+      accessSync(candidate, constants.X_OK);
       return true;
     } catch {
       continue;
@@ -45,7 +45,7 @@ export async function runDisks(config: Config, ctx: StageContext): Promise<Disks
   }
   for (const [i, raid] of storage.raid.entries()) await createRaid(ctx, raid, ['storage', 'raid', i]);
 
-  const luksCtx = { ...ctx, hasClevis: () => commandExists(ctx.tools.clevis) };
+  const luksCtx = { ...ctx, hasClevis: async () => commandExists(ctx.tools.clevis) };
   for (const [i, luks] of storage.luks.entries()) {
     const path = ['storage', 'luks', i];
     const key = await createLuks(luksCtx, luks, path);

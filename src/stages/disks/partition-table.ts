@@ -1,7 +1,7 @@
 // Reads the GPT of a disk directly: number, start, size, type GUID, unique GUID and name of every
 // entry. Parsing is a pure function of the bytes; reading needs only the first sectors, so no
 // tool (and no kernel partition-table parser, which our hosts lack) is involved.
-import { openForReading } from '../../system/fs-async.ts';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 export interface ExistingPartition {
   number: number;
@@ -65,18 +65,21 @@ export function parseGptEntries(entries: Buffer, count: number, entrySize: numbe
   return found;
 }
 
-/** Reads the primary GPT of `device` (a block device or an image file). */
+/**
+ * Reads the primary GPT of `device` (a block device or an image file): two reads of a few
+ * kilobytes, synchronous as the engine's small local I/O (no thread-pool round trips).
+ */
 export async function readPartitionTable(device: string, fallbackSectorSize: number): Promise<PartitionTable> {
-  const handle = await openForReading(device);
+  const fd = openSync(device, 'r');
   try {
     const head = Buffer.alloc(2 * 4096);
-    await handle.read(head, 0);
+    readSync(fd, head, 0, head.length, 0);
     const header = parseGptHeader(head);
     if (header === undefined) return { sectorSize: fallbackSectorSize, partitions: [] };
     const entries = Buffer.alloc(header.count * header.entrySize);
-    await handle.read(entries, header.entriesLba * header.sectorSize);
+    readSync(fd, entries, 0, entries.length, header.entriesLba * header.sectorSize);
     return { sectorSize: header.sectorSize, partitions: parseGptEntries(entries, header.count, header.entrySize) };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

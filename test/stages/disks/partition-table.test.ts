@@ -31,6 +31,13 @@ test('a disk without a GPT has no partitions and the fallback sector size', asyn
   expect(await readPartitionTable(file, 4096)).toEqual({ sectorSize: 4096, partitions: [] });
 });
 
+test('a file shorter than the header reads as no GPT; a missing device is ENOENT', async () => {
+  const file = join(dir, 'short.img');
+  writeFileSync(file, Buffer.from('EFI PART'));
+  expect(await readPartitionTable(file, 512)).toEqual({ sectorSize: 512, partitions: [] });
+  await expect(readPartitionTable(join(dir, 'missing.img'), 512)).rejects.toMatchObject({ code: 'ENOENT' });
+});
+
 describe.runIf(canRun('sgdisk', hasCommand('sgdisk')))('tables written by sgdisk', () => {
   test('every field matches sgdisk --info, including gaps in numbering and unicode names', async () => {
     const file = image('disk.img', 32);
