@@ -11,6 +11,7 @@
 // Terraform provider, below.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
+import { sharedSchemas } from './schema-sharing.mjs';
 
 const common = {
   entryPoints: { kindling: 'src/main.ts' },
@@ -20,6 +21,8 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+  // The JSON Schemas with the subtrees the spec versions share built once (scripts/schema-sharing.mjs).
+  plugins: [sharedSchemas],
 };
 
 // The Terraform provider (gRPC, X.509, msgpack: about 1.2 MB of JavaScript) is one file,
@@ -153,7 +156,7 @@ const providerBuild = {
   external: ['@grpc/proto-loader'],
 };
 const providerBuilds = [
-  { ...providerBuild, plugins: [separateRender] },
+  { ...providerBuild, plugins: [...common.plugins, separateRender] },
   { ...providerBuild, outfile: `dist/${RENDER_FILE}`, entryPoints: ['src/terraform/render.ts'] },
 ];
 
@@ -171,7 +174,7 @@ const [, esm] = await Promise.all([
     // stack traces still name functions, at column positions on few lines.
     minifyWhitespace: true,
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [separateProvider, separateTranspile, separateUndici],
+    plugins: [...common.plugins, separateProvider, separateTranspile, separateUndici],
   }),
   build({
     ...common,
@@ -181,7 +184,7 @@ const [, esm] = await Promise.all([
     chunkNames: 'chunks/[name]-[hash]',
     // Bundled CommonJS dependencies call require(); give ES modules one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __kindlingRequire } from 'node:module';\nconst require = __kindlingRequire(import.meta.url);" },
-    plugins: [separateProviderEsm, cachedTranspileEsm],
+    plugins: [...common.plugins, separateProviderEsm, cachedTranspileEsm],
     metafile: true,
   }),
   build({ ...common, outfile: `dist/esm/${TRANSPILE_FILE}`, entryPoints: ['src/cli/butane.ts'], format: 'cjs' }),
