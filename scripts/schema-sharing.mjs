@@ -1,12 +1,12 @@
 // The Ignition JSON Schemas of schemas/ignition/, bundled with the subtrees they have in common
 // built once. The eight spec versions repeat most of their definitions word for word: as eight
 // separate JSON documents they are 2,169 objects and arrays, of which 197 differ. esbuild inlines
-// each JSON import as its own object literal, so the bundle's text held all of them, and the single
-// executable's startup snapshot the objects, their maps and the literals' boilerplates, which
-// every process deserializes (bench/RESULTS.md, "Fifth round: the schemas"). Here every distinct subtree is one
-// constant that all the documents holding it refer to. Nothing may tell the difference: the
-// decoder (src/config/schema.ts) never changes a schema node and keeps what it works out per
-// version root in WeakMaps, and each document keeps its keys in their order.
+// each JSON import as its own object literal, so the bundle's text held every copy, and the single
+// executable's startup snapshot, which every process deserializes, held every copy as objects
+// (bench/RESULTS.md, "Fifth round: the schemas"). Here every distinct subtree is one constant that
+// all the documents holding it refer to. Nothing may tell the difference: the decoder
+// (src/config/schema.ts) never changes a schema node and keeps what it works out per version root
+// in WeakMaps, and each document keeps its keys in their order.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
@@ -25,7 +25,7 @@ export function sharedSubtreesModule(documents) {
     if (id === undefined) {
       const body = Array.isArray(value)
         ? `[${value.map(constant).join(',')}]`
-        : `{${Object.entries(value).map(([key, v]) => `${JSON.stringify(key)}:${constant(v)}`).join(',')}}`;
+        : `{${Object.entries(value).map(([key, v]) => `${propertyName(key)}:${constant(v)}`).join(',')}}`;
       id = `s${ids.size}`;
       ids.set(text, id);
       lines.push(`const ${id}=${body};`);
@@ -40,6 +40,12 @@ export function sharedSubtreesModule(documents) {
   // scope would keep a name table entry for each, in every snapshot.
   const exports = documents.map(([name], i) => `export const doc_${name}=documents[${i}];`);
   return `const documents=(()=>{\n${lines.join('\n')}\nreturn [${roots.join(',')}];\n})();\n${exports.join('\n')}\n`;
+}
+
+/** A key as an object literal spells it; `__proto__` there would set the prototype, not a key. */
+function propertyName(key) {
+  if (key === '__proto__') throw new Error('schema-sharing: a schema has a key named __proto__');
+  return JSON.stringify(key);
 }
 
 const NAMESPACE = 'kindling-shared-schemas';

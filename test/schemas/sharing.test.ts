@@ -21,7 +21,7 @@ const documents = readdirSync(SCHEMA_DIR)
 /** Evaluates an ES module's source and returns its namespace. */
 const evaluate = async (source: string): Promise<Record<string, unknown>> => import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
 
-/** Every object and array reachable from `value`, once each (by identity), and how many paths reach them. */
+/** Every object and array reachable from `value`, once each (by identity). */
 function objectsIn(value: unknown, seen = new Set<object>()): Set<object> {
   if (value !== null && typeof value === 'object' && !seen.has(value)) {
     seen.add(value);
@@ -47,8 +47,9 @@ test('every schema document comes out as its JSON, and equal subtrees are one ob
   expect(directory('v3_4')).toBe(directory('v3_5'));
 });
 
-test('a document name that is not a plain identifier is refused', () => {
+test('a document name that is not a plain identifier, or a key an object literal cannot spell, is refused', () => {
   expect(() => sharedSubtreesModule([['v3-4', {}]])).toThrow(/not a plain name/);
+  expect(() => sharedSubtreesModule([['v3_4', JSON.parse('{"properties":{"__proto__":{"type":"string"}}}')]])).toThrow(/__proto__/);
 });
 
 test('the config core bundled with shared schemas decodes every example at every version as the sources do', async () => {
