@@ -10,7 +10,7 @@ import { setFlagsFromString, startupSnapshot } from 'node:v8';
 import { endsWithResult, invokedAs, isRunner, main } from './cli/dispatch.ts';
 import type { CliIo } from './cli/io.ts';
 import { INTERPRETER_ONLY_V8_FLAGS } from './cli/jit-tuning.ts';
-import { fdOutput, logOutputPending } from './system/log.ts';
+import { fdOutput, logOutputPending, writeStderr, writeStdout } from './system/log.ts';
 
 // A boot stage is a short process: the stage runner's processes only interpret (the flags only
 // choose how V8 executes, never what the code does). Other commands (transpile's gzip, the
@@ -27,8 +27,8 @@ function start(): void {
     get stdin() {
       return process.stdin;
     },
-    stdout: fdOutput(1, () => process.stdout),
-    stderr: fdOutput(2, () => process.stderr),
+    stdout: fdOutput(1, writeStdout),
+    stderr: fdOutput(2, writeStderr),
   };
   main(argv, io, as).then(
     (code) => {

@@ -107,11 +107,12 @@ export function fdWriter(fd: number, stream: () => NodeJS.WritableStream): (text
 }
 
 /**
- * A command's output on file descriptor `fd` through fdWriter, for the CLI (src/main.ts): only
- * write() of text and isTTY, which asks the descriptor itself instead of building the stream.
+ * A command's output on file descriptor `fd`, for the CLI (src/main.ts): only write() of text, with
+ * `write` the descriptor's one fdWriter (writeStdout or writeStderr), so command output and log
+ * lines on the same descriptor share its fallback and keep their order; and isTTY, which asks the
+ * descriptor itself instead of building the stream.
  */
-export function fdOutput(fd: number, stream: () => NodeJS.WritableStream): { write(text: string): boolean; readonly isTTY: boolean } {
-  const write = fdWriter(fd, stream);
+export function fdOutput(fd: number, write: (text: string) => void): { write(text: string): boolean; readonly isTTY: boolean } {
   return {
     write(text) {
       write(text);
@@ -131,8 +132,9 @@ export function logOutputPending(): boolean {
   return [...fallbackStreams].some((stream) => (stream as NodeJS.WriteStream).writableLength > 0);
 }
 
-const writeStdout = fdWriter(1, () => process.stdout);
-const writeStderr = fdWriter(2, () => process.stderr);
+/** The process's one writer per standard descriptor, for the log's sinks and the CLI's output. */
+export const writeStdout = fdWriter(1, () => process.stdout);
+export const writeStderr = fdWriter(2, () => process.stderr);
 
 /** Plain lines on stdout (`--log-to-stdout`). */
 export const stdoutSink: LogSink = (line) => {

@@ -116,15 +116,28 @@ describe('fdWriter', () => {
     inScratchDir((dir) => {
       const fd = openSync(join(dir, 'out'), 'w');
       const kept = keepingStream();
-      const output = fdOutput(fd, kept.stream);
+      const output = fdOutput(fd, fdWriter(fd, kept.stream));
       expect(output.write('Kindling 0.1.0\n')).toBe(true);
       expect(output.isTTY).toBe(false);
       closeSync(fd);
       expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('Kindling 0.1.0\n');
       expect(kept.asked()).toBe(0);
       const readOnly = readOnlyFd(dir);
-      fdOutput(readOnly, kept.stream).write('refused\n');
+      fdOutput(readOnly, fdWriter(readOnly, kept.stream)).write('refused\n');
       closeSync(readOnly);
       expect(kept.text()).toBe('refused\n');
+    }));
+
+  test('command output and log lines on one descriptor share its writer: once it falls back, both follow in order', () =>
+    inScratchDir((dir) => {
+      const readOnly = readOnlyFd(dir);
+      const kept = keepingStream();
+      const write = fdWriter(readOnly, kept.stream);
+      const log = prioritySink(write);
+      log('fetching', 'info');
+      fdOutput(readOnly, write).write('result\n');
+      log('done', 'info');
+      closeSync(readOnly);
+      expect(kept.text()).toBe('<6>fetching\nresult\n<6>done\n');
     }));
 });
