@@ -9,10 +9,12 @@
 // compressed resources need it. node:child_process (with node:dgram, which it loads and TFTP uses)
 // is in: the files stage runs useradd on most first boots, and compiling the module from source
 // there cost about 0.14 s of the stage inside the emulated guest, while holding it costs `version`
-// no measurable time (bench/RESULTS.md, "Boot to provisioned"). node:crypto stays in too:
-// the fetch and files stages use it on every boot, and loading it at run time cost those stages
-// more than deserializing it costs `version`. The transpiler and undici are not in this bundle
-// at all (scripts/build.mjs).
+// no measurable time (bench/RESULTS.md, "Boot to provisioned"). node:crypto stays out: its 19
+// modules cost every process about 2.3 ms of CPU to deserialize, and loading them costs the
+// process that needs them about 12 ms on the host; so no stage needs them unless it verifies a
+// hash, fetches over HTTP, makes a LUKS key or signs an S3 request (the config cache and the files
+// stage's journal use file stamps, temp names a small hash), and `warm` fails the build if
+// anything loaded it. The transpiler and undici are not in this bundle at all (scripts/build.mjs).
 
 export async function warm(): Promise<void> {
   // src/system/exec.ts looks it up when a stage first runs a tool: in this heap, it is there.
@@ -36,6 +38,10 @@ export async function warm(): Promise<void> {
   ]);
   await exercise();
   await exerciseCli();
+  // Node lists every built-in module a process has loaded there (not in its typings).
+  if ((process as unknown as { moduleLoadList: string[] }).moduleLoadList.includes('NativeModule crypto')) {
+    throw new Error('warm: node:crypto was loaded while building the snapshot; load it on first use (process.getBuiltinModule)');
+  }
 }
 
 /**

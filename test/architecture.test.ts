@@ -163,6 +163,26 @@ describe('imports', () => {
   });
 });
 
+describe('node:crypto on first use', () => {
+  // Held in the single executable's startup snapshot it costs every process its deserialization;
+  // src/warm.ts also fails the build when anything loads it there.
+  const ALLOWED = ['src/terraform/', 'src/cli/code-cache.ts'];
+  test('src imports only its types; values come from process.getBuiltinModule', () => {
+    const violations: string[] = [];
+    for (const file of sourceFiles('src')) {
+      if (ALLOWED.some((prefix) => file.startsWith(prefix))) continue;
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/^\s*import\s+(type\s+)?([^;]*?)\s+from\s+'(?:node:)?crypto'/gms)) {
+        const [, typeOnly, names] = m as unknown as [string, string | undefined, string];
+        const values = names.replace(/[{}]/g, '').split(',').map((n) => n.trim()).filter((n) => n !== '' && !n.startsWith('type '));
+        if (typeOnly === undefined && values.length > 0) violations.push(`${file}: ${values.join(', ')}`);
+      }
+      if (/\bimport\(\s*'(node:)?crypto'|\brequire\(\s*'(node:)?crypto'/.test(text)) violations.push(`${file}: dynamic import`);
+    }
+    expect(violations).toEqual([]);
+  });
+});
+
 describe('network gates', () => {
   // fetch-offline is offline because every socket is opened behind requireOnline (src/resource/offline.ts).
   const GATES = ['src/resource/http.ts', 'src/resource/tftp.ts', 'src/providers/send.ts'];

@@ -1,25 +1,51 @@
 // The config cache handed from the fetch stage to the later stages: the fetch stage records the
-// sha256 of the bytes it wrote in the state file, and a later stage that reads back exactly those
-// bytes takes them as the config it validated, instead of parsing and validating megabytes again.
+// cache file's stamp in the state file, and a later stage that reads the very file it wrote,
+// unchanged since, takes it as the config it validated instead of parsing and validating megabytes
+// again.
+//
+// A stamp, not a digest of the bytes: it costs one fstat instead of hashing the whole cache, and
+// it keeps node:crypto out of every stage that has nothing else to hash (src/warm.ts says why that
+// matters). The fetch stage writes the cache through a new file and a rename, and stamps it after
+// the rename; another file put there has another inode, and writing to this one moves its change
+// time, which no utimes(2) call can set back.
 
-import { hash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import type { Config } from '../config/index.ts';
 
-/**
- * sha256 of the cache's bytes: the fetch stage hashes the text it writes (as UTF-8), a later stage
- * the bytes it reads, which skips converting megabytes of text back to UTF-8 just to hash them.
- */
-export function cacheDigest(content: string | Buffer): string {
-  return hash('sha256', content, 'hex');
+/** The stamp of a cache file: device, inode, size, and modification and change times in ns. */
+export function cacheStamp(stat: BigIntStats): string {
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
 
 /**
- * The cached config when `bytes` are what the fetch stage wrote (its digest matches `recorded`), or
- * undefined: a cache written by anything else, or edited since, takes the full parse and
- * validation with its exact reports.
+ * The cache's bytes and its stamp. The stamp is empty when the file changed while it was read (it
+ * is taken before and after), so such bytes are never taken as validated.
  */
-export function validatedCachedConfig(bytes: Buffer, recorded: string | undefined): Config | undefined {
-  if (recorded === undefined || cacheDigest(bytes) !== recorded) return undefined;
+export function readCache(file: string): { bytes: Buffer; stamp: string } {
+  const fd = openSync(file, 'r');
+  try {
+    const before = fstatSync(fd, { bigint: true });
+    const bytes = Buffer.allocUnsafe(Number(before.size));
+    let length = 0;
+    while (length < bytes.length) {
+      const n = readSync(fd, bytes, length, bytes.length - length, length);
+      if (n === 0) break;
+      length += n;
+    }
+    const stamp = cacheStamp(before);
+    return { bytes: bytes.subarray(0, length), stamp: length === bytes.length && cacheStamp(fstatSync(fd, { bigint: true })) === stamp ? stamp : '' };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The cached config when `stamp` is the one the fetch stage recorded (`recorded`), or undefined: a
+ * cache written by anything else, or changed since, takes the full parse and validation with its
+ * exact reports.
+ */
+export function validatedCachedConfig(bytes: Buffer, stamp: string, recorded: string | undefined): Config | undefined {
+  if (recorded === undefined || stamp === '' || stamp !== recorded) return undefined;
   // The fetch stage serialised this config after validating it, so plain JSON gives it back.
   return JSON.parse(bytes.toString('utf8')) as Config;
 }

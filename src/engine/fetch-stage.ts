@@ -2,6 +2,7 @@
 // merged config, prefetch every resource, then write the config cache and the state file. Loaded
 // only by the fetch stages, so the later stages never load the providers and network clients.
 
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkConfig, type Config } from '../config/index.ts';
 import { mergeConfigs } from '../config/merge.ts';
@@ -15,7 +16,7 @@ import type { Logger } from '../system/log.ts';
 import { fetchUserConfigText } from './acquire.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { emptyConfig, readBase } from './base.ts';
-import { cacheDigest } from './config-cache.ts';
+import { cacheStamp } from './config-cache.ts';
 import type { RunOptions } from './options.ts';
 import { idleStages, writeIdleMarkers } from './idle.ts';
 import { parseOrThrow } from './parse.ts';
@@ -68,7 +69,7 @@ export async function fetchStage(options: RunOptions, log: Logger, offline: bool
     log.info(`fetched ${Object.keys(cached).length} resources, verified ${inline} inline`);
     const cacheText = serializeConfig(user, { pretty: false, style: 'ignition' });
     await writeFileAtomic(options.configCache, cacheText, 0o640);
-    state.configCacheSha256 = cacheDigest(cacheText);
+    state.configCacheStamp = cacheStamp(statSync(options.configCache, { bigint: true }));
     state.idle = idleStages(final);
     // Markers first: a stale marker from an earlier run must not outlive the state that explains it.
     await writeIdleMarkers(options.stateFile, state.idle);

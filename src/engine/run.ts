@@ -6,7 +6,7 @@
 // and the config validator are imported on demand, since module loading was a large share of a
 // files stage run.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { mergeConfigs } from '../config/merge.ts';
@@ -19,7 +19,7 @@ import type { Config as StageConfig, StageContext } from '../stages/context.ts';
 import { filesStageInterrupted } from '../stages/files/index.ts';
 import { STATUS_PLATFORMS } from '../providers/status-platforms.ts';
 import { readBase } from './base.ts';
-import { cacheDigest, validatedCachedConfig } from './config-cache.ts';
+import { readCache, validatedCachedConfig } from './config-cache.ts';
 import type { RunOptions } from './options.ts';
 import { CONFIG_STAGES } from './stages.ts';
 import { loadState, mergeOutputs, previousOutputs, saveState, userConfigProvided } from './state.ts';
@@ -97,19 +97,20 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
     return;
   }
   const state = await loadState(options.stateFile);
-  let bytes: Buffer;
+  let cache: { bytes: Buffer; stamp: string };
   try {
-    bytes = readFileSync(options.configCache);
+    cache = readCache(options.configCache);
   } catch {
     throw entry('error', 'CONFIG_CACHE_MISSING', undefined, options.configCache);
   }
-  if (state.idle?.includes(options.stage) === true && cacheDigest(bytes) === state.configCacheSha256) {
+  const { bytes, stamp } = cache;
+  if (state.idle?.includes(options.stage) === true && stamp !== '' && stamp === state.configCacheStamp) {
     log.info(`nothing to do for ${options.stage}`);
     return;
   }
   // The fetch stage validated this config before caching it; only a cache it did not write takes the full parse.
   const user =
-    validatedCachedConfig(bytes, state.configCacheSha256) ??
+    validatedCachedConfig(bytes, stamp, state.configCacheStamp) ??
     (await import('./parse.ts')).parseOrThrow(bytes.toString('utf8'), options.configCache, (line) => log.info(line));
   const base = await readBase(options, (line) => log.info(line));
   const final = mergeConfigs(base, user) as Config;

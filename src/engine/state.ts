@@ -21,8 +21,8 @@ export interface RunState {
   luks: LuksRecord[];
   /** Mount points the mount stage created, relative to the root. */
   createdDirectories: string[];
-  /** sha256 of the config cache as the fetch stage wrote it (config-cache.ts). */
-  configCacheSha256?: string;
+  /** The config cache's stamp as the fetch stage left it (config-cache.ts). */
+  configCacheStamp?: string;
   /** Later stages with nothing to do for that config (idle.ts). */
   idle?: StageName[];
 }
@@ -37,7 +37,7 @@ export async function loadState(file: string): Promise<RunState> {
       resources: parsed.resources ?? {},
       luks: parsed.luks ?? [],
       createdDirectories: parsed.createdDirectories ?? [],
-      ...(typeof parsed.configCacheSha256 === 'string' ? { configCacheSha256: parsed.configCacheSha256 } : {}),
+      ...(typeof parsed.configCacheStamp === 'string' ? { configCacheStamp: parsed.configCacheStamp } : {}),
       ...(Array.isArray(parsed.idle) ? { idle: parsed.idle } : {}),
     };
   } catch (error) {

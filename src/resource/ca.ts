@@ -1,7 +1,6 @@
 // Extra trust from ignition.security.tls.certificateAuthorities (ignition-spec.md §8.4): each entry
 // is fetched with its own headers, compression and hash, must hold PEM certificates, and joins the
 // system pool for every later HTTPS fetch of that config.
-import { X509Certificate } from 'node:crypto';
 import type { ConfigPath } from '../report.ts';
 import { createFetchContext, timeoutsFromConfig, type FetchContext, type ProxySettings } from './context.ts';
 import { fetchError } from './errors.ts';
@@ -23,7 +22,7 @@ export function parseBundle(text: string, path: ConfigPath, source: string): str
   if (blocks.length === 0) throw fetchError('TLS_CA_INVALID', path, source, undefined);
   for (const block of blocks) {
     try {
-      new X509Certificate(block);
+      new (process.getBuiltinModule('node:crypto').X509Certificate)(block);
     } catch (error) {
       throw fetchError('TLS_CA_INVALID', path, source, error);
     }

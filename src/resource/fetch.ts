@@ -1,7 +1,6 @@
 // The fetcher's front door: fetchResource streams one resource into a temporary file, fetchToBuffer
 // reads a small one (configs, CAs) into memory, fetchAll runs many with a bound. Every path goes
 // scheme -> decompress -> hash -> sink, and nothing reaches the caller unverified.
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -34,7 +33,7 @@ export const defaultConcurrency = 8;
  * beforehand what a null source means where they are (ignition-spec.md §8.6).
  */
 export async function fetchResource(resource: Resource, ctx: FetchContext, path: ConfigPath = [], options: FetchOptions = {}): Promise<FetchedFile> {
-  const file = join(options.dir ?? ctx.tmpDir, `.kindling-fetch-${randomUUID()}`);
+  const file = join(options.dir ?? ctx.tmpDir, `.kindling-fetch-${process.getBuiltinModule('node:crypto').randomUUID()}`);
   let size = 0;
   let sink: Writable | undefined;
   try {

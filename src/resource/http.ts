@@ -1,6 +1,5 @@
 // HTTP(S) for every scheme that speaks it (http, https, and the S3/GCS/metadata APIs). The only
 // undici importer: default headers, redirects, status policy, retries, timeouts, proxy and trust.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
@@ -212,7 +211,7 @@ const trustKeys = new WeakMap<readonly string[], string>();
 function trustKey(cas: readonly string[]): string {
   let key = trustKeys.get(cas);
   if (key === undefined) {
-    key = createHash('sha256').update(cas.join('\n')).digest('hex');
+    key = process.getBuiltinModule('node:crypto').createHash('sha256').update(cas.join('\n')).digest('hex');
     trustKeys.set(cas, key);
   }
   return key;

@@ -4,7 +4,6 @@
 // every inline resource with it and caches nothing, and a later stage decodes it again when it
 // writes the file: the bytes are already in the config, so copying them into the resource cache
 // and reading them back was pure overhead (1000 inline files meant 1000 extra files written).
-import { createHash } from 'node:crypto';
 import { decodeDataUrl } from '../config/data-url.ts';
 import { ProvisionError, type ConfigPath } from '../report.ts';
 import { fetchError } from './errors.ts';
@@ -35,7 +34,7 @@ export function readInline(resource: Resource, path: ConfigPath): Buffer {
         throw fetchError('DECOMPRESS_FAILED', path, source, error);
       }
     }
-    if (expected !== null) checkDigest(createHash(expected.algorithm).update(bytes).digest('hex'), expected, false, path, source);
+    if (expected !== null) checkDigest(process.getBuiltinModule('node:crypto').createHash(expected.algorithm).update(bytes).digest('hex'), expected, false, path, source);
     return bytes;
   } catch (error) {
     throw ProvisionError.is(error) ? error : fetchError('FETCH_FAILED', path, source, error);

@@ -1,6 +1,6 @@
 // Hash verification (ignition-spec.md §8.5): the digest of the decompressed bytes is computed while
 // streaming and compared before the caller may install anything.
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { ConfigPath } from '../report.ts';
 import { fetchError } from './errors.ts';
@@ -24,7 +24,7 @@ export function parseHash(hash: string | null | undefined, path: ConfigPath, sou
 
 /** A pass-through stream that feeds a hash; read `digest()` after the stream ends. */
 export function hashingTap(algorithm: string): { tap: Transform; digest: () => string } {
-  const hash: Hash = createHash(algorithm);
+  const hash: Hash = process.getBuiltinModule('node:crypto').createHash(algorithm);
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);

@@ -1,6 +1,6 @@
-// The config cache's fast path: a cache read back byte for byte as the fetch stage wrote it gives
-// the same config the full parse gives, and any other cache still goes through full validation.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// The config cache's fast path: the file the fetch stage wrote, unchanged since, gives the same
+// config the full parse gives, and any other cache still goes through full validation.
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { scratchOptions } from './support.ts';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
 import { serializeConfig } from '../../src/config/serialize.ts';
-import { cacheDigest, validatedCachedConfig } from '../../src/engine/config-cache.ts';
+import { cacheStamp, readCache, validatedCachedConfig } from '../../src/engine/config-cache.ts';
 import type { RunOptions, StageName } from '../../src/engine/options.ts';
 import { runStage } from '../../src/engine/run.ts';
 import { memorySink } from '../../src/system/log.ts';
@@ -35,28 +35,63 @@ describe('validatedCachedConfig', () => {
       const cache = serializeConfig(parsed.config, { pretty: false, style: 'ignition' });
       const full = parseConfig(cache).config;
       expect(full, name).toBeDefined();
-      // Recorded as the fetch stage records it (the text it writes), checked against the bytes read back.
-      expect(validatedCachedConfig(Buffer.from(cache), cacheDigest(cache)), name).toEqual(full);
+      expect(validatedCachedConfig(Buffer.from(cache), 'stamp', 'stamp'), name).toEqual(full);
       compared++;
     }
     expect(compared).toBeGreaterThan(50);
   });
 
-  test('a cache without a recorded digest, or changed since, is not taken as validated', () => {
-    const cache = serializeConfig(parseConfig(JSON.stringify(filesWorkload())).config as object, { pretty: false, style: 'ignition' });
-    const digest = cacheDigest(cache);
-    expect(validatedCachedConfig(Buffer.from(cache), undefined)).toBeUndefined();
-    expect(validatedCachedConfig(Buffer.from(cache.replace('"mode":384', '"mode":448')), digest)).toBeUndefined();
-    expect(validatedCachedConfig(Buffer.from(`${cache} `), digest)).toBeUndefined();
+  test('without a recorded stamp, with another one, or with none read, the cache is not taken', () => {
+    const cache = Buffer.from(serializeConfig(parseConfig(JSON.stringify(filesWorkload())).config as object, { pretty: false, style: 'ignition' }));
+    expect(validatedCachedConfig(cache, 'a', undefined)).toBeUndefined();
+    expect(validatedCachedConfig(cache, 'a', 'b')).toBeUndefined();
+    expect(validatedCachedConfig(cache, '', '')).toBeUndefined();
+  });
+});
+
+describe('the cache stamp', () => {
+  let work = '';
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), 'kindling-stamp-'));
+  });
+  afterEach(() => rm(work, { recursive: true, force: true }));
+  const stampOf = (file: string): string => cacheStamp(statSync(file, { bigint: true }));
+  /** Waits until the file timestamps' clock has moved on (it may be as coarse as a scheduler tick). */
+  const nextTick = (file: string): void => {
+    const probe = `${file}.tick`;
+    const before = statSync(file, { bigint: true }).ctimeNs;
+    for (let i = 0; i < 1000; i++) {
+      writeFileSync(probe, String(i));
+      if (statSync(probe, { bigint: true }).ctimeNs > before) return;
+    }
+    throw new Error('the file clock did not move');
+  };
+
+  test('reading the file gives its bytes and the stamp taken after writing it', async () => {
+    const file = join(work, 'ignition.json');
+    writeFileSync(file, '{"ignition":{"version":"3.3.0"}}');
+    const read = readCache(file);
+    expect(read.bytes.toString()).toBe('{"ignition":{"version":"3.3.0"}}');
+    expect(read.stamp).toBe(stampOf(file));
   });
 
-  test('bytes that only decode to the text written are not that text', () => {
-    // A lone 0xff reads back as U+FFFD, the character the fetch stage wrote as EF BF BD.
-    const cache = JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/etc/\ufffd' }] } });
-    const edited = Buffer.concat([Buffer.from(cache.slice(0, cache.indexOf('\ufffd'))), Buffer.from([0xff]), Buffer.from(cache.slice(cache.indexOf('\ufffd') + 1))]);
-    expect(edited.toString('utf8')).toBe(cache);
-    expect(validatedCachedConfig(Buffer.from(cache), cacheDigest(cache))).toBeDefined();
-    expect(validatedCachedConfig(edited, cacheDigest(cache))).toBeUndefined();
+  test('the same bytes in another file, an edit of the same size, and a restored mtime all change it', async () => {
+    const file = join(work, 'ignition.json');
+    const text = '{"ignition":{"version":"3.3.0"}}';
+    writeFileSync(file, text);
+    const recorded = stampOf(file);
+    // Another file with the same bytes renamed over it (as an editor saves).
+    writeFileSync(`${file}.new`, text);
+    renameSync(`${file}.new`, file);
+    expect(readCache(file).stamp).not.toBe(recorded);
+    // An edit in place that keeps the size, with the modification time set back afterwards.
+    const again = stampOf(file);
+    const { atime, mtime } = statSync(file);
+    nextTick(file);
+    writeFileSync(file, text.replace('3.3.0', '3.4.0'));
+    utimesSync(file, atime, mtime);
+    expect(statSync(file).size).toBe(text.length);
+    expect(readCache(file).stamp).not.toBe(again);
   });
 });
 
@@ -81,11 +116,11 @@ describe('the later stages read the cache the fetch stage wrote', () => {
   };
   const config = { ignition: { version: '3.3.0' }, storage: { files: [{ path: '/etc/motd', mode: 420, contents: { source: 'data:,hello' } }] } };
 
-  test('the state file records the digest of the cache, and the files stage writes the config', async () => {
+  test('the state file records the stamp of the cache, and the files stage writes the config', async () => {
     await writeFile(join(work, 'config.ign'), JSON.stringify(config));
     expect(await run('fetch')).toBeUndefined();
-    const state = JSON.parse(await readFile(join(work, 'run', 'ignition', 'state'), 'utf8')) as { configCacheSha256?: string };
-    expect(state.configCacheSha256).toBe(cacheDigest(await readFile(join(work, 'run', 'ignition.json'), 'utf8')));
+    const state = JSON.parse(await readFile(join(work, 'run', 'ignition', 'state'), 'utf8')) as { configCacheStamp?: string };
+    expect(state.configCacheStamp).toBe(cacheStamp(statSync(join(work, 'run', 'ignition.json'), { bigint: true })));
     expect(await run('files')).toBeUndefined();
     expect(await readFile(join(work, 'root', 'etc', 'motd'), 'utf8')).toBe('hello');
   });

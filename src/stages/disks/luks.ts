@@ -1,7 +1,6 @@
 // LUKS2 volumes with cryptsetup (ignition-spec.md §10.3): key from keyFile, or 4096 random bytes
 // hex-encoded; reuse of a matching LUKS2 volume; luksFormat, luksOpen --persistent, clevis bind.
 // Keys of volumes without clevis are handed back so the files stage can store them in the root.
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtemp, readFile, rm, writeFile } from '../../system/fs-async.ts';
@@ -119,7 +118,7 @@ export async function createLuks(ctx: LuksContext, luks: LuksSpec, path: ConfigP
     const given = luks.keyFile != null && notEmpty(luks.keyFile.source);
     const key = given
       ? await contentsOf(await ctx.readResource(luks.keyFile as NonNullable<LuksSpec['keyFile']>, [...path, 'keyFile']))
-      : Buffer.from(randomBytes(4096).toString('hex'));
+      : Buffer.from(process.getBuiltinModule('node:crypto').randomBytes(4096).toString('hex'));
     await writeFile(keyPath, key, { mode: 0o600 });
 
     await prepareVolume(ctx, luks, node, keyPath, given && !clevis, path);

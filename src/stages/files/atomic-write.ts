@@ -5,10 +5,9 @@
 // Syscalls are synchronous on purpose: the stage is sequential, and a thread-pool round trip per
 // syscall made it several times slower than upstream on a loaded machine.
 
-import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import {
-  chmodSync, chownSync, closeSync, fchmodSync, fchownSync, lstatSync, mkdirSync, openSync, readSync, readdirSync,
-  renameSync, rmSync, unlinkSync, writeSync, type Stats,
+  chmodSync, chownSync, closeSync, fchmodSync, fchownSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync,
+  renameSync, rmSync, unlinkSync, writeSync, type BigIntStats, type Stats,
 } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { ProvisionError } from '../../report.ts';
@@ -19,8 +18,6 @@ import { isRoot } from '../../system/identity.ts';
 
 export const TEMP_PREFIX = '.kindling-tmp-';
 
-const EMPTY = Buffer.alloc(0);
-
 /** The temp name for `target`: fixed per target, short enough for any basename. */
 export function tempPathFor(target: string): string {
   return besideTarget(target, TEMP_PREFIX);
@@ -28,9 +25,40 @@ export function tempPathFor(target: string): string {
 
 /** A fixed name beside `target` (same directory, so the same filesystem for rename and link). */
 export function besideTarget(target: string, prefix: string): string {
-  // The one-shot form: a Hash object per file showed up in profiles of thousand-file configs.
-  const digest = oneShotHash('sha256', basename(target), 'hex').slice(0, 20);
-  return childPath(dirname(target), prefix + digest);
+  return childPath(dirname(target), prefix + nameDigest(basename(target)));
+}
+
+/**
+ * 64 bits of a name as 16 hex digits: two 32-bit FNV-1a lanes with different primes over its UTF-16
+ * code units. Names only need to differ within one directory, so no cryptographic hash is needed,
+ * and node:crypto stays unloaded in a stage that hashes nothing else (src/warm.ts says why).
+ */
+export function nameDigest(name: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * What identifies the content of a file this stage wrote: its size and modification time (to the
+ * nanosecond where the filesystem keeps them). A rename keeps both, and so do the chown and chmod
+ * that follow it; writing the file changes the time. A resumed run takes a file whose stamp is the
+ * journalled one as its own. The inode number is left out: some filesystems (vfat) number inodes
+ * afresh at each mount, and a resume may follow a reboot.
+ */
+export function contentStamp(stat: BigIntStats): string {
+  return `${stat.size}:${stat.mtimeNs}`;
+}
+
+/** The content stamp of the regular file at `path`, or undefined when it is anything else or absent. */
+export function fileStamp(path: string): string | undefined {
+  const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  return stat?.isFile() === true ? contentStamp(stat) : undefined;
 }
 
 export function errnoCode(error: unknown): string | undefined {
@@ -142,11 +170,11 @@ export interface WriteSpec {
   mode: number;
   /** Copy owner and mode from an existing file instead of root:root and `mode`. */
   keepOwnerFrom?: { uid: number; gid: number; mode: number };
-  /** Called with the content digest just before the rename makes the file visible. */
-  beforeRename?: (sha256: string) => Promise<void>;
+  /** Called with the content stamp (contentStamp) just before the rename makes the file visible. */
+  beforeRename?: (stamp: string) => Promise<void>;
 }
 
-/** Writes through a temp file and renames it over the target. Returns the sha256 of the content. */
+
 const CHUNK = 1 << 20;
 
 function writeAll(fd: number, data: Uint8Array): void {
@@ -176,18 +204,9 @@ function readChunks(path: string, each: (chunk: Buffer) => void): void {
   }
 }
 
+/** Writes through a temp file and renames it over the target. Returns the content stamp. */
 export async function writeAtomic(spec: WriteSpec): Promise<string> {
   const temp = tempPathFor(spec.target);
-  // Most files are one piece: hashed in one shot, without a Hash object per file.
-  let hash: Hash | undefined;
-  let only: Buffer | undefined;
-  const hashing = (): Hash => {
-    if (hash === undefined) {
-      hash = createHash('sha256');
-      if (only !== undefined) hash.update(only);
-    }
-    return hash;
-  };
   // O_EXCL: a symlink planted at the temp name is never followed. Whatever a killed run left at
   // the temp name is cleared only when the create finds it, so the usual case costs no lstat.
   let fd: number;
@@ -201,19 +220,11 @@ export async function writeAtomic(spec: WriteSpec): Promise<string> {
     fd = openSync(temp, 'wx', 0o600);
   }
   let written = false;
+  let stamp = '';
   try {
     for await (const piece of spec.pieces()) {
-      if (Buffer.isBuffer(piece)) {
-        if (hash === undefined && only === undefined) only = piece;
-        else hashing().update(piece);
-        writeAll(fd, piece);
-      } else {
-        const h = hashing();
-        readChunks(piece.file, (chunk) => {
-          h.update(chunk);
-          writeAll(fd, chunk);
-        });
-      }
+      if (Buffer.isBuffer(piece)) writeAll(fd, piece);
+      else readChunks(piece.file, (chunk) => writeAll(fd, chunk));
     }
     const keep = spec.keepOwnerFrom;
     if (keep !== undefined) {
@@ -223,23 +234,16 @@ export async function writeAtomic(spec: WriteSpec): Promise<string> {
       if (isRoot()) fchownSync(fd, 0, 0);
       fchmodSync(fd, spec.mode);
     }
+    stamp = contentStamp(fstatSync(fd, { bigint: true }));
     written = true;
   } finally {
     closeSync(fd);
     // A failed fetch or write leaves nothing behind; only a kill can, and a rerun clears that.
     if (!written) unlinkSync(temp);
   }
-  const digest = hash !== undefined ? hash.digest('hex') : oneShotHash('sha256', only ?? EMPTY, 'hex');
-  await spec.beforeRename?.(digest);
+  await spec.beforeRename?.(stamp);
   renameSync(temp, spec.target);
-  return digest;
-}
-
-/** sha256 of a regular file's content. */
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  readChunks(path, (chunk) => hash.update(chunk));
-  return hash.digest('hex');
+  return stamp;
 }
 
 /** Removes temp files a killed run left in `dir`. */

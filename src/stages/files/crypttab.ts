@@ -8,7 +8,7 @@ import { entry, ProvisionError, type ConfigPath } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import { resolveInRoot } from '../../system/path.ts';
 import type { LuksRecord } from '../context.ts';
-import { chownRoot, hashFile, lstatOrNull, writeAtomic } from './atomic-write.ts';
+import { chownRoot, fileStamp, lstatOrNull, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 import { firstTouch, makeParents, preserve, recordCreated } from './undo.ts';
 
@@ -89,7 +89,7 @@ async function ensureKeyDirectory(r: FilesRun): Promise<void> {
 /** True when `host` holds exactly what this run journalled for `key` (a resumed run's own file). */
 async function alreadyWritten(r: FilesRun, key: string, host: string): Promise<boolean> {
   const recorded = r.journal.contentFor(key);
-  return recorded !== undefined && lstatOrNull(host)?.isFile() === true && (await hashFile(host)) === recorded;
+  return recorded !== undefined && fileStamp(host) === recorded;
 }
 
 /** A key file is new, 0600 root:root; one already there fails, as upstream's files do without overwrite. */
@@ -109,7 +109,7 @@ async function writeKeyFile(r: FilesRun, name: string, key: Buffer): Promise<voi
     pieces: async function* () {
       yield key;
     },
-    beforeRename: (sha256) => r.journal.add({ kind: 'content', key: journalKey, sha256, ...(fresh === undefined ? {} : { path: fresh }) }),
+    beforeRename: (stamp) => r.journal.add({ kind: 'content', key: journalKey, stamp, ...(fresh === undefined ? {} : { path: fresh }) }),
   });
   r.created.push(host);
 }
@@ -136,7 +136,7 @@ async function appendCrypttab(r: FilesRun, lines: string): Promise<void> {
       if (stat !== null) yield { file: host };
       yield Buffer.from(lines);
     },
-    beforeRename: (sha256) => r.journal.add({ kind: 'content', key: journalKey, sha256 }),
+    beforeRename: (stamp) => r.journal.add({ kind: 'content', key: journalKey, stamp }),
   });
   r.created.push(host);
 }

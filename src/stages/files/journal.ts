@@ -15,7 +15,7 @@ export const JOURNAL_PATH = '/etc/.kindling-files-journal';
 export type JournalRecord =
   | { kind: 'start'; previousResult: string | null; dirs?: string[] }
   /** `path` is set when the file did not exist before: its first touch, so undo removes it. */
-  | { kind: 'content'; key: string; sha256: string; path?: string }
+  | { kind: 'content'; key: string; stamp: string; path?: string }
   | { kind: 'preset'; content: string; disable: string[] }
   | { kind: 'done'; key: string }
   | { kind: 'created'; path: string }
@@ -33,6 +33,7 @@ export interface Journal {
   /** True when a previous run was killed while rolling back. */
   readonly rollingBack: boolean;
   readonly records: readonly JournalRecord[];
+  /** The content stamp (atomic-write.ts contentStamp) journalled for `key`. */
   contentFor(key: string): string | undefined;
   isDone(key: string): boolean;
   preset(): Extract<JournalRecord, { kind: 'preset' }> | undefined;
@@ -62,7 +63,7 @@ export async function openJournal(hostPath: string): Promise<Journal> {
     records.push(record);
     if (record.kind === 'start') start = record;
     else if (record.kind === 'content') {
-      contents.set(record.key, record.sha256);
+      contents.set(record.key, record.stamp);
       if (record.path !== undefined) touches.set(record.path, 'full');
     } else if (record.kind === 'preset') preset = record;
     else if (record.kind === 'done') done.add(record.key);

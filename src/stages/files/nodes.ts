@@ -7,7 +7,7 @@ import { dirname, posix } from 'node:path';
 import { ProvisionError, type ConfigPath } from '../../report.ts';
 import { messageFor } from '../../messages.ts';
 import type { Config, DirectoryEntry, FileEntry, LinkEntry, ResourceContents } from '../context.ts';
-import { chownRoot, hashFile, lstatOrNull, resolveNode, writeAtomic } from './atomic-write.ts';
+import { chownRoot, fileStamp, lstatOrNull, resolveNode, writeAtomic } from './atomic-write.ts';
 import { stepError, type FilesRun } from './files-run.ts';
 import { applyOwnerAndMode, resolveOwner } from './owners.ts';
 import type { EarlyNode } from './tool-free-nodes.ts';
@@ -115,7 +115,7 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
   const owner = await resolveOwner(r.root, entry);
   let stat = lstatOrNull(host);
   const recorded = r.journal.contentFor(key);
-  if (recorded !== undefined && stat?.isFile() === true && (await hashFile(host)) === recorded) {
+  if (recorded !== undefined && stat?.isFile() === true && fileStamp(host) === recorded) {
     await applyOwnerAndMode(host, owner, entry.mode);
     return;
   }
@@ -138,7 +138,7 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
         mode: 0o644,
         keepOwnerFrom: keep,
         pieces: () => contentPieces(r, entry, at, host),
-        beforeRename: (sha256) => r.journal.add({ kind: 'content', key, sha256 }),
+        beforeRename: (stamp) => r.journal.add({ kind: 'content', key, stamp }),
       });
       r.created.push(host);
     }
@@ -156,7 +156,7 @@ async function createFile(r: FilesRun, entry: FileEntry, host: string, at: Confi
     mode: ownerless && entry.mode != null ? entry.mode & 0o7777 : 0o644,
     pieces: () => contentPieces(r, entry, at, null),
     // The content record doubles as the undo record of a new file: one journal write per file.
-    beforeRename: (sha256) => r.journal.add(fresh === undefined ? { kind: 'content', key, sha256 } : { kind: 'content', key, sha256, path: fresh }),
+    beforeRename: (stamp) => r.journal.add(fresh === undefined ? { kind: 'content', key, stamp } : { kind: 'content', key, stamp, path: fresh }),
   });
   r.created.push(host);
   if (!ownerless) await applyOwnerAndMode(host, owner, entry.mode);

@@ -1,13 +1,12 @@
 // Temp-file writes: the temp name is fixed per target (so a rerun reuses it), a stale temp file or
 // planted symlink at that name is replaced rather than followed, and sweeping removes leftovers.
-import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import { resolveInRoot } from '../../../src/system/path.ts';
-import { forgetKnownDirs, mkdirParents, removeNode, resolveNode, sweepTemps, tempPathFor, TEMP_PREFIX, writeAtomic } from '../../../src/stages/files/atomic-write.ts';
+import { contentStamp, fileStamp, forgetKnownDirs, mkdirParents, nameDigest, removeNode, resolveNode, sweepTemps, tempPathFor, TEMP_PREFIX, writeAtomic } from '../../../src/stages/files/atomic-write.ts';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -31,15 +30,29 @@ describe('writeAtomic', () => {
     expect(tempPathFor(long).length).toBeLessThan(60);
   });
 
-  test('writes pieces in order, returns their digest, and leaves no temp file', async () => {
+  test('writes pieces in order, returns the stamp the renamed file has, and leaves no temp file', async () => {
     const d = dir();
     const seen: string[] = [];
-    const digest = await writeAtomic({ target: join(d, 'f'), mode: 0o640, pieces: pieces('a', 'b'), beforeRename: async (h) => void seen.push(h) });
+    const stamp = await writeAtomic({ target: join(d, 'f'), mode: 0o640, pieces: pieces('a', 'b'), beforeRename: async (h) => void seen.push(h) });
     expect(readFileSync(join(d, 'f'), 'utf8')).toBe('ab');
     expect(lstatSync(join(d, 'f')).mode & 0o777).toBe(0o640);
-    expect(seen).toEqual([digest]);
-    expect(digest).toBe(createHash('sha256').update('ab').digest('hex'));
+    expect(seen).toEqual([stamp]);
+    expect(stamp).toBe(contentStamp(lstatSync(join(d, 'f'), { bigint: true })));
+    expect(stamp.startsWith('2:')).toBe(true);
+    expect(fileStamp(join(d, 'f'))).toBe(stamp);
+    expect(fileStamp(d)).toBeUndefined();
+    expect(fileStamp(join(d, 'missing'))).toBeUndefined();
     expect(readdirSync(d)).toEqual(['f']);
+  });
+
+  test('the name digest is 16 hex digits and tells apart names that differ in one character or in order', () => {
+    const names = new Set<string>();
+    for (let i = 0; i < 20_000; i++) names.add(`unit-${i}.service`);
+    for (const a of 'abcdefghij') for (const b of 'abcdefghij') names.add(`${a}${b}`);
+    names.add('\u00e9t\u00e9');
+    const digests = new Set([...names].map(nameDigest));
+    expect(digests.size).toBe(names.size);
+    for (const digest of digests) expect(digest).toMatch(/^[0-9a-f]{16}$/);
   });
 
   test('a stale temp file or a symlink planted at the temp name is replaced, not followed', async () => {

@@ -21,7 +21,7 @@ describe('journal', () => {
     const first = await openJournal(file);
     expect(first.resumed).toBe(false);
     await first.add({ kind: 'start', previousResult: null });
-    await first.add({ kind: 'content', key: 'file:/a', sha256: 'abc' });
+    await first.add({ kind: 'content', key: 'file:/a', stamp: 'abc' });
     await first.add({ kind: 'done', key: 'user:core' });
     await first.add({ kind: 'preset', content: 'enable a.service\n', disable: [] });
     const second = await openJournal(file);
@@ -38,8 +38,8 @@ describe('journal', () => {
     const journal = await openJournal(file);
     expect(journal.resumed).toBe(true);
     expect(journal.contentFor('file:/b')).toBeUndefined();
-    await journal.add({ kind: 'content', key: 'file:/c', sha256: 'def' });
-    expect(readFileSync(file, 'utf8').split('\n').at(-2)).toBe('{"kind":"content","key":"file:/c","sha256":"def"}');
+    await journal.add({ kind: 'content', key: 'file:/c', stamp: 'def' });
+    expect(readFileSync(file, 'utf8').split('\n').at(-2)).toBe('{"kind":"content","key":"file:/c","stamp":"def"}');
     expect((await openJournal(file)).contentFor('file:/c')).toBe('def');
   });
 
