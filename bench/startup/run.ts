@@ -6,6 +6,12 @@
 // summed over every run of a command. Writes bench/RESULTS.md's "## Start-up of the single executable".
 // Usage: npm run build:sea && node scripts/run-ts.mjs bench/startup/run.ts [runs] [other-executable ...]
 // Extra executables (e.g. a build without the snapshot) are measured the same way, for comparison.
+//
+// Every executable starts from the same page cache: its pages are dropped (dd's `nocache`, which
+// needs no root) and one run of each command reads them back. How a binary's pages sit in the cache
+// (the folio sizes that readahead or earlier runs left) moved a start by 2-3 ms, as much as a
+// change under test: a copy of an executable made minutes earlier, and run often since, measured
+// 1.27x `node -e 0` where a fresh copy of the same bytes measured 1.20x (bench/RESULTS.md).
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -74,6 +80,8 @@ async function main(): Promise<void> {
       commands.push({ label: `${name} transpile`, command: exe, args: ['transpile', butane] });
     }
     for (const { label } of commands) rows.set(label, { cpu: [], wall: [] });
+    for (const file of [node, ...executables]) await run('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none'], { timeoutMs: 60_000 });
+    for (const { command, args } of commands) await measure(command, args);
     for (let round = 0; round < runs; round++) {
       for (const { label, command, args } of shuffled(commands)) add(label, await measure(command, args));
       if ((round + 1) % Math.max(1, Math.floor(runs / 4)) === 0) loads.push(loadAverage());
@@ -87,7 +95,8 @@ async function main(): Promise<void> {
       '',
       `Command: \`${COMMAND} ${runs}\``,
       '',
-      `Each command ${runs} times, in ${runs} rounds that run every command once in a random order. CPU is user + system`,
+      `Each command ${runs} times, in ${runs} rounds that run every command once in a random order, after one run each that follows`,
+      "dropping every executable's pages from the page cache (so all of them start from the same cache). CPU is user + system",
       "time per process (children's times from /proc/self/stat, 10 ms ticks, summed over a command's runs); × node is the ratio to `node -e 0` of the same",
       'runtime, the floor any process of this executable pays. Wall is the median of single runs and moves with the load.',
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; source ${sourceVersion()}; measured ${new Date().toISOString().slice(0, 10)};`,
