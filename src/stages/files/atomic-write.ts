@@ -174,7 +174,6 @@ export interface WriteSpec {
   beforeRename?: (stamp: string) => Promise<void>;
 }
 
-
 const CHUNK = 1 << 20;
 
 function writeAll(fd: number, data: Uint8Array): void {
