@@ -9,12 +9,24 @@
 // the rename; another file put there has another inode, and writing to this one moves its change
 // time, which no utimes(2) call can set back.
 
-import { closeSync, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import type { Config } from '../config/index.ts';
 
 /** The stamp of a cache file: device, inode, size, and modification and change times in ns. */
 export function cacheStamp(stat: BigIntStats): string {
   return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+}
+
+/**
+ * The stamp of the cache file as it is now, without reading it; undefined when it cannot be
+ * stat'ed (reading it then reports why).
+ */
+export function currentCacheStamp(file: string): string | undefined {
+  try {
+    return cacheStamp(statSync(file, { bigint: true }));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -24,19 +36,17 @@ export function cacheStamp(stat: BigIntStats): string {
 export function readCache(file: string): { bytes: Buffer; stamp: string } {
   const fd = openSync(file, 'r');
   try {
-    const before = fstatSync(fd, { bigint: true });
-    const bytes = Buffer.allocUnsafe(Number(before.size));
-    let length = 0;
-    while (length < bytes.length) {
-      const n = readSync(fd, bytes, length, bytes.length - length, length);
-      if (n === 0) break;
-      length += n;
-    }
-    const stamp = cacheStamp(before);
-    return { bytes: bytes.subarray(0, length), stamp: length === bytes.length && cacheStamp(fstatSync(fd, { bigint: true })) === stamp ? stamp : '' };
+    const stamp = cacheStamp(fstatSync(fd, { bigint: true }));
+    const bytes = readFileSync(fd);
+    return { bytes, stamp: cacheStamp(fstatSync(fd, { bigint: true })) === stamp ? stamp : '' };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Whether `stamp` is that of the cache the fetch stage wrote (it recorded `recorded`). */
+export function isFetchStageCache(stamp: string | undefined, recorded: string | undefined): boolean {
+  return recorded !== undefined && stamp !== undefined && stamp !== '' && stamp === recorded;
 }
 
 /**
@@ -45,7 +55,7 @@ export function readCache(file: string): { bytes: Buffer; stamp: string } {
  * exact reports.
  */
 export function validatedCachedConfig(bytes: Buffer, stamp: string, recorded: string | undefined): Config | undefined {
-  if (recorded === undefined || stamp === '' || stamp !== recorded) return undefined;
+  if (!isFetchStageCache(stamp, recorded)) return undefined;
   // The fetch stage serialised this config after validating it, so plain JSON gives it back.
   return JSON.parse(bytes.toString('utf8')) as Config;
 }

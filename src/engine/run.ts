@@ -19,7 +19,7 @@ import type { Config as StageConfig, StageContext } from '../stages/context.ts';
 import { filesStageInterrupted } from '../stages/files/index.ts';
 import { STATUS_PLATFORMS } from '../providers/status-platforms.ts';
 import { readBase } from './base.ts';
-import { readCache, validatedCachedConfig } from './config-cache.ts';
+import { currentCacheStamp, isFetchStageCache, readCache, validatedCachedConfig } from './config-cache.ts';
 import type { RunOptions } from './options.ts';
 import { CONFIG_STAGES } from './stages.ts';
 import { loadState, mergeOutputs, previousOutputs, saveState, userConfigProvided } from './state.ts';
@@ -97,6 +97,11 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
     return;
   }
   const state = await loadState(options.stateFile);
+  // An idle stage needs only the cache's stamp, not its bytes (megabytes for a large config).
+  if (state.idle?.includes(options.stage) === true && isFetchStageCache(currentCacheStamp(options.configCache), state.configCacheStamp)) {
+    log.info(`nothing to do for ${options.stage}`);
+    return;
+  }
   let cache: { bytes: Buffer; stamp: string };
   try {
     cache = readCache(options.configCache);
@@ -104,10 +109,6 @@ async function configStage(options: RunOptions, log: Logger): Promise<void> {
     throw entry('error', 'CONFIG_CACHE_MISSING', undefined, options.configCache);
   }
   const { bytes, stamp } = cache;
-  if (state.idle?.includes(options.stage) === true && stamp !== '' && stamp === state.configCacheStamp) {
-    log.info(`nothing to do for ${options.stage}`);
-    return;
-  }
   // The fetch stage validated this config before caching it; only a cache it did not write takes the full parse.
   const user =
     validatedCachedConfig(bytes, stamp, state.configCacheStamp) ??

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
 import { serializeConfig } from '../../src/config/serialize.ts';
-import { cacheStamp, readCache, validatedCachedConfig } from '../../src/engine/config-cache.ts';
+import { cacheStamp, currentCacheStamp, isFetchStageCache, readCache, validatedCachedConfig } from '../../src/engine/config-cache.ts';
 import type { RunOptions, StageName } from '../../src/engine/options.ts';
 import { runStage } from '../../src/engine/run.ts';
 import { memorySink } from '../../src/system/log.ts';
@@ -73,6 +73,18 @@ describe('the cache stamp', () => {
     const read = readCache(file);
     expect(read.bytes.toString()).toBe('{"ignition":{"version":"3.3.0"}}');
     expect(read.stamp).toBe(stampOf(file));
+  });
+
+  test('an idle stage stamps the file without reading it, and only a recorded stamp matches', () => {
+    const file = join(work, 'ignition.json');
+    writeFileSync(file, '{"ignition":{"version":"3.3.0"}}');
+    const stamp = currentCacheStamp(file);
+    expect(stamp).toBe(readCache(file).stamp);
+    expect(isFetchStageCache(stamp, stamp)).toBe(true);
+    expect(isFetchStageCache(stamp, undefined)).toBe(false);
+    expect(isFetchStageCache('', '')).toBe(false);
+    expect(currentCacheStamp(join(work, 'missing.json'))).toBeUndefined();
+    expect(isFetchStageCache(undefined, stamp)).toBe(false);
   });
 
   test('the same bytes in another file, an edit of the same size, and a restored mtime all change it', async () => {
